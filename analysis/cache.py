@@ -1,0 +1,100 @@
+"""On-disk key-value cache for expensive per-text work (embeddings, NER, frame scores).
+
+Values live in one SQLite file per namespace under ``data/cache/``. SQLite commits are
+atomic, so a run killed mid-way leaves either the old or the new rows, never a torn file,
+and a rerun only computes the keys that are missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from analysis import paths
+
+T = TypeVar("T")
+
+_CHUNK = 500  # SQLite caps the number of bound parameters per statement.
+
+
+def cache_dir() -> Path:
+    """Return the cache folder: ``$ANALYSIS_CACHE_DIR`` when set, else ``data/cache``."""
+    return Path(os.environ.get("ANALYSIS_CACHE_DIR") or paths.CACHE_DIR)
+
+
+def hash_text(*parts: str) -> str:
+    """Return a stable hex digest of the given strings (joined unambiguously)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _connect(namespace: str) -> sqlite3.Connection:
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(folder / f"{namespace}.sqlite", timeout=60)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    return connection
+
+
+def read_values(namespace: str, keys: Iterable[str]) -> dict[str, bytes]:
+    """Return the cached values for those of ``keys`` that are present."""
+    wanted = sorted(set(keys))
+    found: dict[str, bytes] = {}
+    if not wanted:
+        return found
+    with _connect(namespace) as connection:
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = connection.execute(f"SELECT key, value FROM kv WHERE key IN ({marks})", chunk)
+            found.update(rows)
+    connection.close()
+    return found
+
+
+def write_values(namespace: str, items: dict[str, bytes]) -> None:
+    """Store ``items`` in one transaction (all or nothing)."""
+    if not items:
+        return
+    with _connect(namespace) as connection:
+        connection.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?)", sorted(items.items()))
+    connection.close()
+
+
+def cached_map(
+    namespace: str,
+    keys: Sequence[str],
+    items: Sequence[T],
+    compute: Callable[[list[T]], list[bytes]],
+) -> list[bytes]:
+    """Return one value per item, computing only the items whose key is not cached yet.
+
+    Args:
+        namespace: Cache file name; include the model or method identity in it or in the keys.
+        keys: One content key per item (equal keys share one value).
+        items: The inputs, aligned with ``keys``.
+        compute: Called once with the missing items (first occurrence of each key, in order);
+            returns their serialized values in the same order.
+
+    Returns:
+        The serialized values aligned with ``items``.
+    """
+    found = read_values(namespace, keys)
+    missing: dict[str, T] = {}
+    for key, item in zip(keys, items, strict=True):
+        if key not in found and key not in missing:
+            missing[key] = item
+    if missing:
+        computed = dict(zip(missing, compute(list(missing.values())), strict=True))
+        write_values(namespace, computed)
+        found.update(computed)
+    return [found[key] for key in keys]
