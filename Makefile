@@ -37,19 +37,19 @@ report: $(STAMP) ## Run every notebook on DUMP (default: the shipped dump) and w
 	$(BIN)/python -m analysis report $(DUMP)
 
 test: $(STAMP) ## Lint, unit tests, and nbval over the committed notebooks
-	$(BIN)/ruff check analysis tests scripts
-	$(BIN)/ruff format --check analysis tests scripts
+	$(BIN)/ruff check analysis tests scripts benchmarks
+	$(BIN)/ruff format --check analysis tests scripts benchmarks
 	$(BIN)/python -m pytest --nbval --sanitize-with tests/nbval_sanitize.cfg tests notebooks
 
 lint: $(STAMP) ## Fix lint and formatting where ruff can
-	$(BIN)/ruff check --fix analysis tests scripts
-	$(BIN)/ruff format analysis tests scripts
+	$(BIN)/ruff check --fix analysis tests scripts benchmarks
+	$(BIN)/ruff format analysis tests scripts benchmarks
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the shipped dump (clean run, top to bottom)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/[0-9][0-9]-*.ipynb
 
 lab: $(STAMP) ## JupyterLab on the project kernel at http://127.0.0.1:$(PORT) (no browser opened)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser --ServerApp.root_dir=$(CURDIR)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser --allow-root --ServerApp.root_dir=$(CURDIR)
 
 bench: $(STAMP) ## Benchmarks on synthetic dumps; results in reports/bench/
 	$(BIN)/python scripts/bench.py
