@@ -52,7 +52,7 @@ lab: $(STAMP) ## JupyterLab on the project kernel at http://127.0.0.1:$(PORT) (n
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser --allow-root --ServerApp.root_dir=$(CURDIR)
 
 bench: $(STAMP) ## Benchmarks on synthetic dumps; results in reports/bench/
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m benchmarks.bench
 
 lock: ## Re-resolve pyproject's pins in a scratch venv; rewrite requirements.lock and environment.yml
 	rm -rf build/lock-venv

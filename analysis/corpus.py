@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from analysis import cache, formats, paths
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from scipy import sparse
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from analysis import paths
 from analysis.text import split_sentences, stop_words

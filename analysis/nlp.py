@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from analysis.cache import cached_map, hash_text
 

@@ -2,8 +2,11 @@
 
 ``python -m analysis report DUMP [--out DIR] [--param key=value ...]`` writes, under
 ``reports/<dump folder name>/``, one executed notebook and one HTML page per notebook plus an
-``index.html`` naming the dump, its size, the run date and the package version. The committed
-notebooks in ``notebooks/`` are never overwritten by a run.
+``index.html`` naming the dump, its size, the run date and the package version. Before the
+notebooks run, the per-article result tables are computed (``analysis.pipeline``, with pandas or
+on a Dask cluster: ``--engine dask [--scheduler ADDRESS]``) and written as CSV and Parquet under
+``tables/``; this also fills the disk caches the notebooks then reuse. The committed notebooks
+in ``notebooks/`` are never overwritten by a run.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 
-from analysis import __version__, paths
+from analysis import __version__, paths, pipeline
 
 TEMPLATE_DIR = paths.PACKAGE_DATA_DIR / "templates"
 KERNEL = "python3"
@@ -34,6 +38,15 @@ class Page:
     title: str
     html: str
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class TableFiles:
+    """One result table written with a report: its name, row count and files (relative to the report)."""
+
+    name: str
+    n_rows: int
+    files: tuple[str, ...]
 
 
 def list_notebooks(folder: Path = paths.NOTEBOOKS_DIR) -> list[Path]:
@@ -115,8 +128,53 @@ def execute_notebook(source: Path, target: Path, *, params: dict, show_progress:
     return None
 
 
-def write_index(out_dir: Path, pages: list[Page], dump: dict[str, int | str]) -> Path:
-    """Write ``index.html`` linking every page; all data-derived text is HTML-escaped."""
+def write_result_tables(
+    dump_dir: Path, out_dir: Path, *, engine: str, scheduler: str | None, seed: int, show_progress: bool
+) -> list[TableFiles]:
+    """Compute the dump's result tables and write them under ``out_dir/tables``.
+
+    Returns:
+        One entry per table, in ``pipeline.TABLE_KEYS`` order.
+    """
+    tables = pipeline.compute_tables(
+        dump_dir, engine=engine, scheduler=scheduler, seed=seed, show_progress=show_progress
+    )
+    folder = out_dir / "tables"
+    written = pipeline.write_tables(tables, folder, engine=engine)
+    return [
+        TableFiles(
+            name,
+            len(table),
+            tuple(path.relative_to(out_dir).as_posix() for path in written if path.stem == name),
+        )
+        for name, table in tables.items()
+    ]
+
+
+def _table_items(tables: list[TableFiles] | None, error: str | None) -> str:
+    if error:
+        return f'<p class="error">Tables not written: {html.escape(error)}</p>'
+    if not tables:
+        return "<p>Tables not computed for this run.</p>"
+    items = []
+    for table in tables:
+        links = ", ".join(
+            f'<a href="{html.escape(quote(path), quote=True)}">{html.escape(path.split("/", 1)[1])}</a>'
+            for path in table.files
+        )
+        items.append(f"<li>{html.escape(table.name)}: {table.n_rows} rows ({links})</li>")
+    return f'<p>Folder <a href="tables/">tables/</a>, CSV and Parquet:</p><ul>{"".join(items)}</ul>'
+
+
+def write_index(
+    out_dir: Path,
+    pages: list[Page],
+    dump: dict[str, int | str],
+    *,
+    tables: list[TableFiles] | None = None,
+    tables_error: str | None = None,
+) -> Path:
+    """Write ``index.html`` linking every page and table file; all data-derived text is HTML-escaped."""
     items = []
     for page in pages:
         status = f' <span class="error">failed: {html.escape(page.error)}</span>' if page.error else ""
@@ -134,7 +192,8 @@ def write_index(out_dir: Path, pages: list[Page], dump: dict[str, int | str]) ->
 <body><h1>Coverage report: {name}</h1>
 <dl><dt>Dump</dt><dd>{name}: {dump["files"]} files, {megabytes:.2f} MB</dd>
 <dt>Run</dt><dd>{run_date}</dd><dt>Package</dt><dd>analysis {html.escape(__version__)}</dd></dl>
-<h2>Notebooks</h2><ol>{"".join(items)}</ol></body></html>
+<h2>Notebooks</h2><ol>{"".join(items)}</ol>
+<h2>Result tables</h2>{_table_items(tables, tables_error)}</body></html>
 """
     index = out_dir / "index.html"
     index.write_text(body, encoding="utf-8")
@@ -148,15 +207,22 @@ def build_report(
     params: dict | None = None,
     notebooks: list[Path] | None = None,
     show_progress: bool = True,
+    tables: bool = True,
+    engine: str = "pandas",
+    scheduler: str | None = None,
 ) -> tuple[Path, list[Page]]:
-    """Execute every notebook on ``dump_dir`` and render the HTML report.
+    """Compute the result tables, execute every notebook on ``dump_dir`` and render the HTML report.
 
     Args:
         dump_dir: Folder of the article dump.
         out_dir: Where to write; defaults to ``reports/<dump folder name>``.
         params: Extra papermill parameters (``dump_dir`` is always set).
         notebooks: The notebooks to run; defaults to ``list_notebooks()``.
-        show_progress: Show papermill's per-cell progress bar in the terminal.
+        show_progress: Show progress bars (tables and papermill's per-cell bar) in the terminal.
+        tables: Compute and write the result tables under ``tables/`` first. A failure there is
+            shown on the index page and does not stop the notebooks.
+        engine: ``"pandas"`` or ``"dask"`` for the tables (see ``analysis.pipeline``).
+        scheduler: Dask scheduler address; ``None`` starts a local cluster.
 
     Returns:
         The index page and the pages, each with its error if its notebook failed.
@@ -167,13 +233,28 @@ def build_report(
     out_dir = Path(out_dir) if out_dir else paths.report_dir(dump_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     params = {**(params or {}), "dump_dir": str(dump_dir)}
+    written, tables_error = None, None
+    if tables:
+        try:
+            written = write_result_tables(
+                dump_dir,
+                out_dir,
+                engine=engine,
+                scheduler=scheduler,
+                seed=int(params.get("seed", 42)),
+                show_progress=show_progress,
+            )
+        except Exception as error:  # the notebooks still run and show what they can
+            logging.getLogger(__name__).exception("result tables failed")
+            tables_error = f"{type(error).__name__}: {error}"
     pages = []
     for source in notebooks or list_notebooks():
         target = out_dir / source.name
         error = execute_notebook(source, target, params=params, show_progress=show_progress)
         title = notebook_title(nbformat.read(source, as_version=4), source.stem)
         pages.append(Page(source.name, title, render_html(target).name, error))
-    return write_index(out_dir, pages, describe_dump(dump_dir)), pages
+    index = write_index(out_dir, pages, describe_dump(dump_dir), tables=written, tables_error=tables_error)
+    return index, pages
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,9 +265,23 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("dump", nargs="?", default=str(paths.DEFAULT_DUMP_DIR), help="dump folder")
     report.add_argument("--out", help="output folder (default: reports/<dump folder name>)")
     report.add_argument("--param", action="append", default=[], help="papermill parameter key=value")
+    report.add_argument(
+        "--engine", choices=pipeline.ENGINES, default="pandas", help="engine of the result tables"
+    )
+    report.add_argument(
+        "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster)"
+    )
     args = parser.parse_args(argv)
+    if args.scheduler and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    index, pages = build_report(args.dump, out_dir=args.out, params=parse_params(args.param))
+    index, pages = build_report(
+        args.dump,
+        out_dir=args.out,
+        params=parse_params(args.param),
+        engine=args.engine,
+        scheduler=args.scheduler,
+    )
     for page in pages:
         if page.error:
             print(f"FAILED {page.notebook}: {page.error}", file=sys.stderr)
