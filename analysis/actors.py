@@ -27,10 +27,11 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import yaml
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from analysis import paths
 from analysis.cache import hash_text
+from analysis.corpus import UNKNOWN_OUTLET
 from analysis.nlp import parse_texts
 from analysis.quotes import count_words, find_attributions, find_quote_spans
 from analysis.text import split_sentences
@@ -48,7 +49,6 @@ QUOTE_COLUMNS = [
     "end",
 ]
 SPEAKER_KINDS = ("named", "pronoun-resolved", "institution", "anonymous", "unresolved")
-UNKNOWN_OUTLET = "(unknown outlet)"
 UNKNOWN_SIDE = "unknown"
 FULL_PATH_MAX_WORDS = 1_000_000  # above this many words "auto" takes the fast path
 SAMPLE_ARTICLES = 1_000  # articles whose NER output seeds the fast path's actor list

@@ -852,7 +852,7 @@ def _shingle_hashes(text: str, codebook: _WordCodes) -> np.ndarray:
 
 # --- tables for the inspection notebook -------------------------------------------------------
 
-UNKNOWN_OUTLET = "(unknown)"
+UNKNOWN_OUTLET = "(unknown outlet)"
 
 
 def describe_corpus(articles: pd.DataFrame) -> str:

@@ -35,9 +35,10 @@ from scipy import sparse
 from tqdm import tqdm
 
 from analysis import paths
+from analysis.corpus import UNKNOWN_OUTLET
 from analysis.text import split_sentences, stop_words
 
-UNKNOWN_GROUP = "(unknown)"  # group label for articles whose outlet (or other `by` value) is missing
+UNKNOWN_GROUP = UNKNOWN_OUTLET  # group label for articles whose outlet (or other `by` value) is missing
 RELIABLE_COUNT = 5  # below this many uses a term's z-score is a lead to check, not a finding
 RELIABLE_SENTENCES = 30  # below this many sentences a group's frame share is flagged as unreliable
 PRIOR_WEIGHT = 0.1  # strength of the Dirichlet prior, as a share of the dump's word count
@@ -88,7 +89,7 @@ def distinctive_terms(
 
     Args:
         articles: Article table (``text`` and the ``by`` column); duplicates are skipped.
-        by: Column whose values form the groups; missing values form the group ``"(unknown)"``.
+        by: Column whose values form the groups; missing values form the group ``UNKNOWN_GROUP``.
         ngram_range: Smallest and largest n-gram length.
         prior: Optional background corpus: an article table with ``text`` or a Series mapping
             term to count. Its counts are added to the dump's before taking ``pi_w``.
@@ -175,7 +176,7 @@ def keyword_in_context(
             are skipped.
         term: A word or phrase, or several.
         window: Characters of context on each side.
-        by: Group column reported beside each line (missing values shown as ``"(unknown)"``).
+        by: Group column reported beside each line (missing values shown as ``UNKNOWN_GROUP``).
 
     Returns:
         Columns ``term``, ``article_id``, ``<by>``, ``left``, ``keyword`` (as written), ``right``,
@@ -370,7 +371,7 @@ def frame_shares(
 
     Args:
         scores: Output of ``score_frames``.
-        by: Column of ``scores`` to group by (missing values form the group ``"(unknown)"``).
+        by: Column of ``scores`` to group by (missing values form the group ``UNKNOWN_GROUP``).
         min_sentences: Flag (``reliable`` False) groups with fewer sentences than this.
 
     Returns:

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 ENGINES = ("pandas", "dask")
 CODEBOOKS = ("generic", "policy")

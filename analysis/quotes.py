@@ -174,7 +174,7 @@ def _subject(verb):
         subjects = [child for child in node.children if child.dep_ == "nsubj"]
         if subjects:
             return subjects[0]
-        if node.dep_ not in ("conj", "pcomp", "advcl", "prep") or node.head is node:
+        if node.dep_ not in ("conj", "pcomp", "advcl", "prep") or node.head.i == node.i:
             return None
         node = node.head
     return None
@@ -210,7 +210,7 @@ def _reported_content(doc, text: str, verb, cue: str, offset: int, attribution: 
             left, right = clauses[0].left_edge, clauses[0].right_edge
             return _trim(doc.text, left.idx, right.idx + len(right.text), offset)
     root = verb  # the root's subtree is the sentence; cheaper than ``verb.sent``
-    while root.head is not root:
+    while root.head.i != root.i:
         root = root.head
     sent_start = offset + root.left_edge.idx
     sent_end = offset + root.right_edge.idx + len(root.right_edge.text)

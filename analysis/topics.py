@@ -27,10 +27,10 @@ import yaml
 
 from analysis import paths
 from analysis.cache import cache_dir
+from analysis.corpus import UNKNOWN_OUTLET
 from analysis.embeddings import BATCH_SIZE, DEFAULT_MODEL, default_model_path, embed_texts, model_id
 from analysis.text import split_paragraphs, split_sentences, stop_words
 
-UNKNOWN_OUTLET = "(unknown outlet)"
 OUTLIER_LABEL = "(outliers)"
 STATIC_MODEL = f"{DEFAULT_MODEL} (model2vec static)"
 UNITS = ("sentence", "paragraph", "article")

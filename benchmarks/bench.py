@@ -397,14 +397,16 @@ def _detail(row: Row) -> str:
         "actors_full": ("words_per_s", "mentions", "quotes"),
         "actors_fast": ("words_per_s", "mentions", "quotes", "mentions_f1", "quotes_f1"),
         "frames": ("sentences", "embedded_sentences", "generic_seconds", "policy_seconds"),
-        "report": ("notebooks", "failed"),
+        "report": ("notebook_seconds", "other_seconds", "failed"),
     }.get(row.stage, ())
     parts = []
     for key in (*keys, "estimate_s", "error"):
         value = row.figures.get(key)
         if value in (None, ""):
             continue
-        if isinstance(value, float):
+        if isinstance(value, dict):
+            value = ", ".join(f"{name} {number}" for name, number in value.items())
+        elif isinstance(value, float):
             value = f"{value:.3f}" if abs(value) < 10 else f"{value:,.0f}"
         parts.append(f"{key}={value}")
     return "; ".join(str(part).replace("|", "/") for part in parts)

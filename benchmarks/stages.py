@@ -2,8 +2,9 @@
 
 ``benchmarks.bench`` runs every stage in a fresh interpreter so that peak memory is the stage's
 own, and points ``ANALYSIS_CACHE_DIR`` at the cache folder of the run (empty for a cold run).
-A stage loads the articles first when it needs them (cached by the ``load`` stage, timed as
-``setup_seconds``), then times only its own work (``seconds``) and writes its figures as JSON.
+A stage loads the articles first when it needs them (from the ``load`` stage's cache), then
+times only its own work (``seconds``; ``process_seconds`` is the whole process) and writes its
+figures as JSON.
 """
 
 from __future__ import annotations
@@ -226,17 +227,34 @@ def stage_frames(dump: Path, cold: bool) -> dict[str, Any]:
 
 
 def stage_report(dump: Path, cold: bool) -> dict[str, Any]:
-    """``analysis.report.build_report``: every notebook through papermill, rendered to HTML."""
-    import tempfile
+    """``analysis.report.build_report``: result tables, every notebook through papermill, HTML.
+
+    The report is kept next to the dump (``report-cold`` / ``report-warm``); the seconds each
+    notebook took come from papermill's metadata, the rest is the result tables and rendering.
+    """
+    import shutil
+
+    import nbformat
 
     from analysis.report import build_report
 
-    with tempfile.TemporaryDirectory(prefix="bench-report-") as out:
-        started = time.perf_counter()
-        _, pages = build_report(dump, out_dir=out, show_progress=False)
-        seconds = time.perf_counter() - started
+    out = dump.parent / f"report-{'cold' if cold else 'warm'}"
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    _, pages = build_report(dump, out_dir=out, show_progress=False)
+    seconds = time.perf_counter() - started
+    notebooks = {
+        page.notebook: round(nbformat.read(out / page.notebook, as_version=4).metadata.papermill.duration, 1)
+        for page in pages
+    }
     failed = [f"{page.notebook}: {page.error}" for page in pages if page.error]
-    return {"seconds": seconds, "notebooks": len(pages), "failed": "; ".join(failed)}
+    return {
+        "seconds": seconds,
+        "notebooks": len(pages),
+        "notebook_seconds": notebooks,
+        "other_seconds": seconds - sum(notebooks.values()),
+        "failed": "; ".join(failed),
+    }
 
 
 STAGES: dict[str, Callable[..., dict[str, Any]]] = {
@@ -254,7 +272,7 @@ STAGES: dict[str, Callable[..., dict[str, Any]]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one stage and write its figures (plus ``setup_seconds``) to a JSON file."""
+    """Run one stage and write its figures (plus ``process_seconds``) to a JSON file."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.stages")
     parser.add_argument("stage", choices=sorted(STAGES))
     parser.add_argument("dump", type=Path)

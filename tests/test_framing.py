@@ -250,7 +250,7 @@ def test_sourcing_by_side():
     sides = {"Khawaja Asif": "Pakistan", "Zabiullah Mujahid": "Afghan Taliban"}
     table = framing.sourcing_by_side(quotes, sides=sides)
     assert table[["group", "side", "n_quotes", "n_direct"]].values.tolist() == [
-        ["(unknown)", "Pakistan", 2, 1],
+        ["(unknown outlet)", "Pakistan", 2, 1],
         ["Alpha", "Afghan Taliban", 1, 1],
         ["Alpha", "Pakistan", 1, 1],
         ["Alpha", "anonymous", 1, 0],

@@ -35,7 +35,8 @@ def test_outputs_come_from_one_clean_run(path):
         for output in cell["outputs"]:
             assert output["output_type"] != "error", cell["source"]
             assert output.get("name") != "stderr", f"warning or progress bar stored: {output}"
-            text = {key: value for key, value in output.get("data", {}).items() if not key.startswith("image/")}
+            data = output.get("data", {})
+            text = {key: value for key, value in data.items() if not key.startswith("image/")}
             text = json.dumps([text, output.get("text", "")])
             assert not MACHINE_TEXT.search(text), f"machine path or address in {cell['source']}"
 
