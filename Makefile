@@ -17,7 +17,7 @@ export TOKENIZERS_PARALLELISM := false
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup report test lint notebooks lab bench lock clean
+.PHONY: help setup browser report test lint notebooks lab bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,10 +33,20 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## Create .venv with the pinned environment (the other targets do it themselves)
 
+# The report's safety test opens every page in Debian's chromium; as root, install it when missing.
+browser: ## Install Debian chromium for the browser tests (as root; otherwise those tests are skipped)
+	@if ! command -v chromium >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian chromium for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q chromium >/dev/null 2>&1 \
+	    || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } \
+	    || echo "chromium could not be installed: the browser tests will be skipped"; \
+	fi
+
 report: $(STAMP) ## Run every notebook on DUMP (default: the shipped dump) and write reports/<dump>/index.html
 	$(BIN)/python -m analysis report $(DUMP)
 
-test: $(STAMP) ## Lint, unit tests, and nbval over the committed notebooks
+test: $(STAMP) browser ## Lint, unit tests, and nbval over the committed notebooks
 	$(BIN)/ruff check analysis tests scripts benchmarks
 	$(BIN)/ruff format --check analysis tests scripts benchmarks
 	$(BIN)/python -m pytest --nbval --sanitize-with tests/nbval_sanitize.cfg tests notebooks

@@ -56,17 +56,7 @@ NUM_PERM = 128
 MAX_TITLE_GAP = 8  # chrome lines allowed between a headline and its repeat
 MAX_TITLE_WORDS = 30
 
-_STRING_COLUMNS = (
-    "article_id",
-    "source_file",
-    "outlet",
-    "outlet_evidence",
-    "title",
-    "summary",
-    "url",
-    "text",
-    "duplicate_of",
-)
+_STRING_COLUMNS = tuple(column for column in COLUMNS if column not in {"published", "boilerplate", "n_words"})
 _CACHE_NAMESPACE = "corpus_files"
 _FILES_PER_BATCH = 500
 _BULLET = re.compile(r"^[•·▪▫◦‣►▸●○■□\-*–—]\s+")

@@ -42,7 +42,7 @@ UNKNOWN_GROUP = UNKNOWN_OUTLET  # group label for articles whose outlet (or othe
 RELIABLE_COUNT = 5  # below this many uses a term's z-score is a lead to check, not a finding
 RELIABLE_SENTENCES = 30  # below this many sentences a group's frame share is flagged as unreliable
 PRIOR_WEIGHT = 0.1  # strength of the Dirichlet prior, as a share of the dump's word count
-AUTO_EMBED_LIMIT = 20_000  # with embed="auto", larger dumps embed only sentences with a lexicon hit
+AUTO_EMBED_LIMIT = 5_000  # with embed="auto", larger dumps embed only sentences with a lexicon hit
 EMBED_CHUNK = 4096  # sentences embedded and scored per step (bounds memory on large dumps)
 Z_SIGNIFICANT = 1.96
 

@@ -123,7 +123,7 @@ def find_attributions(
         content = _direct_content(text, attribution_span, quotes)
         direct = content is not None
         if content is None:
-            content = _reported_content(doc, text, token, name, offset, attribution_span)
+            content = _reported_content(text, token, name, offset, attribution_span)
             if content is None:
                 continue
             direct = any(start < content[1] and content[0] < end for start, end in quotes)
@@ -198,7 +198,7 @@ def _direct_content(text: str, attribution: tuple[int, int], quotes) -> tuple[in
     return None
 
 
-def _reported_content(doc, text: str, verb, cue: str, offset: int, attribution: tuple[int, int]):
+def _reported_content(text: str, verb, cue: str, offset: int, attribution: tuple[int, int]):
     """Return the cue's clausal complement, else the rest of its sentence, else None.
 
     The rest of the sentence counts only when a comma, colon or dash separates it from the
@@ -208,7 +208,7 @@ def _reported_content(doc, text: str, verb, cue: str, offset: int, attribution: 
         clauses = [child for child in verb.children if child.dep_ == "ccomp"]
         if clauses:
             left, right = clauses[0].left_edge, clauses[0].right_edge
-            return _trim(doc.text, left.idx, right.idx + len(right.text), offset)
+            return _trim(text, offset + left.idx, offset + right.idx + len(right.text))
     root = verb  # the root's subtree is the sentence; cheaper than ``verb.sent``
     while root.head.i != root.i:
         root = root.head
@@ -216,20 +216,20 @@ def _reported_content(doc, text: str, verb, cue: str, offset: int, attribution: 
     sent_end = offset + root.right_edge.idx + len(root.right_edge.text)
     start, end = attribution
     if start - sent_start >= sent_end - end:
-        content = _trim(doc.text, sent_start - offset, start - offset, offset)
+        content = _trim(text, sent_start, start)
         glue = (content[1], start)
     else:
-        content = _trim(doc.text, end - offset, sent_end - offset, offset)
+        content = _trim(text, end, sent_end)
         glue = (end, content[0])
     return content if _SEPARATOR.fullmatch(text, *glue) else None
 
 
-def _trim(text: str, start: int, end: int, offset: int = 0) -> tuple[int, int]:
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in _EDGE:
         start += 1
     while end > start and text[end - 1] in _EDGE + ".":
         end -= 1
-    return offset + start, offset + end
+    return start, end
 
 
 def _inside(position: int, spans: Sequence[tuple[int, int]]) -> bool:
