@@ -4,8 +4,13 @@ Public functions are imported lazily, so ``import analysis`` stays fast and a no
 only inspects the corpus never loads PyTorch or spaCy.
 """
 
+import warnings
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+
+# sentence-transformers imports tqdm.autonotebook, which warns in a kernel without ipywidgets;
+# the package's own bars are plain tqdm, so the warning would only be noise in stored outputs.
+warnings.filterwarnings("ignore", message="IProgress not found")
 
 try:
     __version__ = version("analysis")
