@@ -21,6 +21,7 @@ syndicated twice is not counted twice.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -43,6 +44,7 @@ RELIABLE_COUNT = 5  # below this many uses a term's z-score is a lead to check, 
 RELIABLE_SENTENCES = 30  # below this many sentences a group's frame share is flagged as unreliable
 PRIOR_WEIGHT = 0.1  # strength of the Dirichlet prior, as a share of the dump's word count
 AUTO_EMBED_LIMIT = 5_000  # with embed="auto", larger dumps embed only sentences with a lexicon hit
+AUTO_HITS_LIMIT = 50_000  # ... and dumps above this many sentences are scored on the lexicon alone
 EMBED_CHUNK = 4096  # sentences embedded and scored per step (bounds memory on large dumps)
 Z_SIGNIFICANT = 1.96
 
@@ -290,8 +292,10 @@ def score_frames(
       none then scores on the lexicon alone, i.e. 0, and cannot carry a frame);
     * ``embedding_model`` takes any name, path or object ``analysis.embeddings.embed_texts``
       accepts, e.g. a model2vec static model, which is two orders of magnitude faster;
-    * ``embed="auto"`` (the default) embeds every sentence up to ``AUTO_EMBED_LIMIT`` sentences
-      and only lexicon-hit sentences above it; ``embed="none"`` skips embeddings.
+    * ``embed="auto"`` (the default) picks by dump size with ``choose_embed``: every sentence up
+      to ``AUTO_EMBED_LIMIT`` sentences, lexicon-hit sentences up to ``AUTO_HITS_LIMIT``, and
+      the lexicon alone above it (``embed="none"``), where only sentences with two listed words
+      carry a frame. The choice is logged; pass ``embed`` to override it.
 
     Args:
         articles: Article table with ``article_id``, ``outlet`` and ``text``; duplicates skipped.
@@ -317,9 +321,7 @@ def score_frames(
     n_sentences, n_frames = len(sentences), len(frame_keys)
     hits, matched = _lexicon_hits(articles, sentences, book, show_progress=show_progress)
 
-    mode = embed
-    if mode == "auto":
-        mode = "all" if n_sentences <= AUTO_EMBED_LIMIT else "hits"
+    mode = choose_embed(n_sentences) if embed == "auto" else embed
     similarity = np.full((n_sentences, n_frames), np.nan, dtype=np.float32)
     if mode in ("all", "hits") and n_sentences:
         rows = np.arange(n_sentences) if mode == "all" else np.flatnonzero(hits.sum(axis=1) > 0)
@@ -356,6 +358,30 @@ def score_frames(
     for column in ("article_id", "outlet", "sentence"):
         table[column] = pd.Series(table[column].to_numpy(), dtype="category")
     return table
+
+
+def choose_embed(n_sentences: int) -> str:
+    """Return the ``embed`` mode that ``score_frames(embed="auto")`` uses for a dump of this size.
+
+    MiniLM encodes about 40-70 sentences a second on two cores, so embedding is bounded: every
+    sentence up to ``AUTO_EMBED_LIMIT``, lexicon-hit sentences up to ``AUTO_HITS_LIMIT``
+    (typically a third to a half of them), and none above, where the lexicon alone decides.
+
+    Args:
+        n_sentences: Sentences of the non-duplicate articles.
+
+    Returns:
+        ``"all"``, ``"hits"`` or ``"none"``.
+    """
+    if n_sentences <= AUTO_EMBED_LIMIT:
+        return "all"
+    mode = "hits" if n_sentences <= AUTO_HITS_LIMIT else "none"
+    logging.getLogger(__name__).warning(
+        "frames: %s sentences, embedding %s (pass embed= to score_frames to change this)",
+        f"{n_sentences:,}",
+        "only sentences with a lexicon hit" if mode == "hits" else "none: lexicon only",
+    )
+    return mode
 
 
 def frame_shares(

@@ -138,7 +138,7 @@ def choose_methods(distinct: pd.DataFrame) -> tuple[str, str]:
     )
     method = "full" if n_words <= actors.FULL_PATH_MAX_WORDS else "fast"
     n_sentences = sum(len(split_sentences(text)) for text in texts)
-    return method, "all" if n_sentences <= framing.AUTO_EMBED_LIMIT else "hits"
+    return method, framing.choose_embed(n_sentences)
 
 
 def write_tables(

@@ -208,7 +208,7 @@ def stage_actors_fast(dump: Path, cold: bool, pairs_out: Path | None = None) -> 
 def stage_frames(dump: Path, cold: bool) -> dict[str, Any]:
     """``score_frames`` with both shipped codebooks (generic, then policy), each timed."""
     from analysis import score_frames
-    from analysis.framing import AUTO_EMBED_LIMIT
+    from analysis.framing import choose_embed
 
     articles = _articles(dump)
     result: dict[str, Any] = {}
@@ -221,7 +221,7 @@ def stage_frames(dump: Path, cold: bool) -> dict[str, Any]:
         result["sentences"] = len(sentences)
         result["embedded_sentences"] = int(sentences["similarity"].notna().sum())
     result["seconds"] = time.perf_counter() - started
-    result["embed_mode"] = "all" if result["sentences"] <= AUTO_EMBED_LIMIT else "hits"
+    result["embed_mode"] = choose_embed(result["sentences"])
     result["sentences_per_s"] = 2 * result["sentences"] / result["seconds"]
     return result
 

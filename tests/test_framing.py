@@ -171,6 +171,17 @@ def test_lexicon_only_scoring_and_custom_codebook(tmp_path):
         framing.load_codebook(path)
 
 
+def test_auto_embedding_is_bounded_by_dump_size(monkeypatch, caplog):
+    assert framing.choose_embed(framing.AUTO_EMBED_LIMIT) == "all"
+    assert framing.choose_embed(framing.AUTO_EMBED_LIMIT + 1) == "hits"
+    assert framing.choose_embed(framing.AUTO_HITS_LIMIT + 1) == "none"
+    assert "lexicon only" in caplog.text
+    monkeypatch.setattr(framing, "AUTO_EMBED_LIMIT", 0)
+    monkeypatch.setattr(framing, "AUTO_HITS_LIMIT", 0)
+    scores = framing.score_frames(make_articles([("Alpha", TARIFF)]))
+    assert scores["similarity"].isna().all()
+
+
 def test_frame_shares_add_up(frame_scores):
     shares = framing.frame_shares(frame_scores)
     assert shares["n_carrying"].sum() == frame_scores["carries"].sum()
