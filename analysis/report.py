@@ -17,6 +17,7 @@ import datetime as dt
 import html
 import logging
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,25 @@ from analysis import __version__, paths, pipeline
 
 TEMPLATE_DIR = paths.PACKAGE_DATA_DIR / "templates"
 KERNEL = "python3"
+# What notebook HTML may keep: Markdown cells and pandas tables render, nothing can run. Tags
+# outside the list are shown as text (so planted markup is visible, not executed); links keep
+# only http(s), mailto and in-page or relative targets.
+SAFE_TAGS = frozenset(
+    {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl"}
+    | {"dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre"}
+    | {"s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot"}
+    | {"th", "thead", "tr", "u", "ul"}
+)
+SAFE_ATTRIBUTES = {
+    "*": ["class", "id", "title"],
+    "a": ["href", "title", "class", "id"],
+    "table": ["class", "border"],
+    "th": ["colspan", "rowspan", "halign", "class"],
+    "td": ["colspan", "rowspan", "class"],
+}
+# pandas writes a <style scoped> block before each table; it is layout only, and the page's own
+# stylesheet styles tables, so it is dropped rather than shown as text.
+_PANDAS_STYLE = re.compile(r"<style scoped>.*?</style>", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,24 @@ def notebook_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
     return fallback
 
 
+def clean_html(fragment: str | bytes) -> str:
+    """Sanitize one Markdown cell's or output's HTML for the report (replaces nbconvert's filter).
+
+    nbconvert's own ``clean_html`` allows so few tags that headings, paragraphs and table
+    headers appear as escaped markup; this keeps the structural tags of ``SAFE_TAGS`` and still
+    shows anything else, scripts and event handlers included, as inert text.
+    """
+    import bleach
+
+    text = fragment.decode() if isinstance(fragment, bytes) else str(fragment)
+    return bleach.clean(
+        _PANDAS_STYLE.sub("", text),
+        tags=SAFE_TAGS,
+        attributes=SAFE_ATTRIBUTES,
+        protocols={"http", "https", "mailto"},
+    )
+
+
 def render_html(notebook_path: Path) -> Path:
     """Render an executed notebook to a self-contained HTML page next to it.
 
@@ -103,6 +141,7 @@ def render_html(notebook_path: Path) -> Path:
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         sanitize_html=True,
         embed_images=True,
+        filters={"clean_html": clean_html},
     )
     body, _ = exporter.from_filename(str(notebook_path))
     target = notebook_path.with_suffix(".html")
@@ -250,6 +289,10 @@ def build_report(
     pages = []
     for source in notebooks or list_notebooks():
         target = out_dir / source.name
+        # A dump inside the project is passed relative to the notebook, so a shared report
+        # does not show the machine's folders.
+        if dump_dir.is_relative_to(paths.PROJECT_DIR) and source.parent.is_relative_to(paths.PROJECT_DIR):
+            params["dump_dir"] = os.path.relpath(dump_dir, source.parent)
         error = execute_notebook(source, target, params=params, show_progress=show_progress)
         title = notebook_title(nbformat.read(source, as_version=4), source.stem)
         pages.append(Page(source.name, title, render_html(target).name, error))

@@ -17,6 +17,7 @@ def _tiny_notebook(folder):
         parameters,
         nbformat.v4.new_code_cell("from pathlib import Path\nPath(dump_dir).name, seed"),
         nbformat.v4.new_code_cell(f"from IPython.display import HTML\nHTML({PLANTED!r})"),
+        nbformat.v4.new_code_cell("import pandas as pd\npd.DataFrame({'outlet': ['<i>A</i>']})"),
     ]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = folder / "00-tiny.ipynb"
@@ -47,6 +48,9 @@ def test_build_report_runs_notebooks_and_writes_offline_pages(tmp_path):
     assert "('my <dump>', 3)" in executed.cells[3].outputs[0]["data"]["text/plain"]
     page = (tmp_path / "out" / "00-tiny.html").read_text()
     assert "<b>kept</b>" in page
+    assert '<h1 id="Tiny-<check>">' not in page and "&lt;h1" not in page and "<h1" in page
+    assert "<th>outlet</th>" in page and "&lt;th" not in page and "dataframe tbody" not in page
+    assert "&lt;i&gt;A&lt;/i&gt;" in page, "cell values are escaped by pandas and stay text"
     assert "<script>document.title" not in page and "<img src=x onerror" not in page
     assert "cdnjs" not in page and "unpkg" not in page
     index_html = index.read_text()
