@@ -30,9 +30,9 @@ import yaml
 from tqdm import tqdm
 
 from analysis import paths
-from analysis.cache import hash_text
+from analysis.cache import cached_result, code_version, hash_text
 from analysis.corpus import UNKNOWN_OUTLET
-from analysis.nlp import parse_texts
+from analysis.nlp import default_pipeline_id, parse_texts
 from analysis.quotes import count_words, find_attributions, find_quote_spans
 from analysis.text import split_sentences
 
@@ -222,7 +222,7 @@ def extract_mentions(
         ``attrs["articles"]`` holds lists ``article_id``, ``outlet``, ``n_words`` of the articles
         read, which ``count_actors`` uses for rates.
     """
-    return _analyse(articles, load_actor_file(actors_file), method, show_progress, quotes=False)[0]
+    return _analyse_cached(articles, actors_file, method, show_progress, quotes=False)[0]
 
 
 def extract_quotes(
@@ -253,7 +253,7 @@ def extract_quotes(
         ``direct``, ``start``, ``end`` (offsets of ``content`` in ``text``), sorted by article
         and position.
     """
-    return _analyse(articles, load_actor_file(actors_file), method, show_progress, quotes=True)[1]
+    return _analyse_cached(articles, actors_file, method, show_progress, quotes=True)[1]
 
 
 def assign_sides(frame: pd.DataFrame, *, actors_file: Path | str | None = None) -> pd.DataFrame:
@@ -569,13 +569,28 @@ class _Mention:
     full: bool = False  # written with two or more words (after titles are stripped)
 
 
-def _analyse(articles: pd.DataFrame, spec: ActorSpec, method: str, show_progress: bool, *, quotes: bool):
+def _analyse_cached(articles: pd.DataFrame, actors_file, method: str, show_progress: bool, *, quotes: bool):
+    """``_analyse`` through the result cache, keyed by the articles, the actors file, method and code."""
     if method not in ("auto", "full", "fast"):
         raise ValueError(f"method must be 'auto', 'full' or 'fast', not {method!r}")
     corpus = _corpus(articles)
-    texts = corpus["text"].tolist()
     if method == "auto":
         method = "full" if int(corpus["n_words"].sum()) <= FULL_PATH_MAX_WORDS else "fast"
+    path = Path(actors_file) if actors_file is not None else None
+    analyst = path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
+    rows = corpus[["article_id", "outlet", "n_words", "text"]].itertuples(index=False)
+    texts = (f"{article_id}\x1f{outlet}\x1f{n_words}\x1f{text}" for article_id, outlet, n_words, text in rows)
+    sample = str(SAMPLE_ARTICLES) if method == "fast" else ""
+    key = hash_text(code_version(), default_pipeline_id(), method, sample, str(quotes), analyst, *texts)
+    return cached_result(
+        "actor_results",
+        key,
+        lambda: _analyse(corpus, load_actor_file(actors_file), method, show_progress, quotes=quotes),
+    )
+
+
+def _analyse(corpus: pd.DataFrame, spec: ActorSpec, method: str, show_progress: bool, *, quotes: bool):
+    texts = corpus["text"].tolist()
     lexicon = load_lexicon()
     acronyms = _collect_acronyms(texts)
     if method == "full":

@@ -1,14 +1,19 @@
-"""On-disk key-value cache for expensive per-text work (embeddings, NER, frame scores).
+"""On-disk key-value cache for expensive work: per-text (embeddings, NER) and per-dump results.
 
 Values live in one SQLite file per namespace under ``data/cache/``. SQLite commits are
 atomic, so a run killed mid-way leaves either the old or the new rows, never a torn file,
-and a rerun only computes the keys that are missing.
+and a rerun only computes the keys that are missing. Whole results (an actor table, a fitted
+topic model) are keyed by their inputs and by ``code_version()``, so any change to the
+package's code or data files recomputes them.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 import os
+import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -34,6 +39,49 @@ def hash_text(*parts: str) -> str:
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()
+
+
+@functools.cache
+def code_version() -> str:
+    """Return a digest of the package's source and data files and of every installed distribution.
+
+    Results keyed by it go stale on any edit to the package or any change to the environment.
+    """
+    from importlib import metadata
+
+    files = sorted(
+        path
+        for path in paths.PACKAGE_DIR.rglob("*")
+        if path.is_file() and path.suffix in {".py", ".yaml", ".txt"} and "__pycache__" not in path.parts
+    )
+    sources = (f"{path.relative_to(paths.PACKAGE_DIR)}\n{path.read_text('utf-8')}" for path in files)
+    installed = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions())
+    return hash_text(*sources, *installed)
+
+
+def cached_result(namespace: str, key: str, compute: Callable[[], T]) -> T:
+    """Return the result stored under ``key``, or compute, store and return it.
+
+    Results are pickled into this project's own cache folder, which is trusted like the code;
+    never point ``ANALYSIS_CACHE_DIR`` at files from elsewhere. A result that cannot be pickled
+    is returned without being stored.
+
+    Args:
+        namespace: Cache file name.
+        key: Digest of everything the result depends on, ``code_version()`` included.
+        compute: Produces the result when it is not cached.
+    """
+    found = read_values(namespace, [key])
+    if key in found:
+        return pickle.loads(found[key])
+    result = compute()
+    try:
+        value = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError) as error:
+        logging.getLogger(__name__).info("result not cached (%s): %s", namespace, error)
+        return result
+    write_values(namespace, {key: value})
+    return result
 
 
 def _connect(namespace: str) -> sqlite3.Connection:

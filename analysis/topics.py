@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
 import os
 import shutil
@@ -26,7 +27,7 @@ import pandas as pd
 import yaml
 
 from analysis import paths
-from analysis.cache import cache_dir
+from analysis.cache import cache_dir, cached_result, code_version, hash_text
 from analysis.corpus import UNKNOWN_OUTLET
 from analysis.embeddings import BATCH_SIZE, DEFAULT_MODEL, default_model_path, embed_texts, model_id
 from analysis.text import split_paragraphs, split_sentences, stop_words
@@ -164,8 +165,6 @@ def model_topics(
     Raises:
         ValueError: If ``unit`` is unknown or the articles hold no text.
     """
-    from bertopic import BERTopic
-
     settings = {**topic_settings(), **{k: v for k, v in overrides.items() if k in topic_settings()}}
     components = {k: v for k, v in overrides.items() if k not in topic_settings()}
     if unit not in (*UNITS, "auto"):
@@ -177,9 +176,40 @@ def model_topics(
     if units.empty:
         raise ValueError("the articles hold no text to model")
 
-    n_units = len(units)
     if embedding_model is None:
-        embedding_model = "static" if n_units > settings["max_minilm_units"] else None
+        embedding_model = "static" if len(units) > settings["max_minilm_units"] else None
+    settings.update(unit=unit, n_duplicates=int(duplicate.sum()), seed=seed)
+
+    def fit() -> TopicModel:
+        return _fit_model(units, settings, components, embedding_model, show_progress=show_progress)
+
+    if components or not (embedding_model is None or isinstance(embedding_model, str)):
+        return fit()  # objects passed in have no stable identity to cache under
+    rows = units[["unit_id", "outlet", "published", "text"]].itertuples(index=False)
+    key = hash_text(
+        code_version(),
+        str(embedding_model),
+        json.dumps(settings, sort_keys=True, default=str),
+        *(f"{unit_id}\x1f{outlet}\x1f{published}\x1f{text}" for unit_id, outlet, published, text in rows),
+    )
+    return cached_result("topic_models", key, fit)
+
+
+def _fit_model(
+    units: pd.DataFrame,
+    settings: dict[str, Any],
+    components: dict[str, Any],
+    embedding_model: Any,
+    *,
+    show_progress: bool,
+) -> TopicModel:
+    """Embed the units, fit BERTopic with size-dependent components, and build the tables."""
+    from bertopic import BERTopic
+
+    settings = dict(settings)
+    chosen = {key: settings.pop(key) for key in ("unit", "n_duplicates", "seed")}
+    seed = chosen["seed"]
+    n_units = len(units)
     if isinstance(embedding_model, str) and embedding_model == "static":
         embedder, batch_size = static_embedder(show_progress=show_progress), settings["static_batch_size"]
     else:
@@ -214,10 +244,10 @@ def model_topics(
     topic_table = _topic_table(model, units, embeddings, settings)
     model.set_topic_labels(dict(zip(topic_table["topic"], topic_table["label"], strict=True)))
     settings.update(
-        unit=unit,
+        unit=chosen["unit"],
         clustering=description,
         n_units=n_units,
-        n_duplicates=int(duplicate.sum()),
+        n_duplicates=chosen["n_duplicates"],
         seed=seed,
     )
     name = _embedder_name(embedding_model)
