@@ -30,7 +30,7 @@ import yaml
 from tqdm import tqdm
 
 from analysis import paths
-from analysis.cache import cached_result, code_version, hash_text
+from analysis.cache import cached_result, code_version, hash_rows, hash_text
 from analysis.corpus import UNKNOWN_OUTLET
 from analysis.nlp import default_pipeline_id, parse_texts
 from analysis.quotes import count_words, find_attributions, find_quote_spans
@@ -569,19 +569,23 @@ class _Mention:
     full: bool = False  # written with two or more words (after titles are stripped)
 
 
+def choose_method(n_words: int) -> str:
+    """Return the actor path ``method="auto"`` takes for non-duplicate articles of ``n_words`` words."""
+    return "full" if n_words <= FULL_PATH_MAX_WORDS else "fast"
+
+
 def _analyse_cached(articles: pd.DataFrame, actors_file, method: str, show_progress: bool, *, quotes: bool):
     """``_analyse`` through the result cache, keyed by the articles, the actors file, method and code."""
     if method not in ("auto", "full", "fast"):
         raise ValueError(f"method must be 'auto', 'full' or 'fast', not {method!r}")
     corpus = _corpus(articles)
     if method == "auto":
-        method = "full" if int(corpus["n_words"].sum()) <= FULL_PATH_MAX_WORDS else "fast"
+        method = choose_method(int(corpus["n_words"].sum()))
     path = Path(actors_file) if actors_file is not None else None
     analyst = path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
-    rows = corpus[["article_id", "outlet", "n_words", "text"]].itertuples(index=False)
-    texts = (f"{article_id}\x1f{outlet}\x1f{n_words}\x1f{text}" for article_id, outlet, n_words, text in rows)
     sample = str(SAMPLE_ARTICLES) if method == "fast" else ""
-    key = hash_text(code_version(), default_pipeline_id(), method, sample, str(quotes), analyst, *texts)
+    digest = hash_rows(corpus, ["article_id", "outlet", "n_words", "text"])
+    key = hash_text(code_version(), default_pipeline_id(), method, sample, str(quotes), analyst, digest)
     return cached_result(
         "actor_results",
         key,

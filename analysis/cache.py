@@ -17,7 +17,7 @@ import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from analysis import paths
 
@@ -39,6 +39,12 @@ def hash_text(*parts: str) -> str:
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()
+
+
+def hash_rows(frame: Any, columns: Sequence[str]) -> str:
+    """Return a digest of a DataFrame's values in ``columns``, row by row (values as ``str``)."""
+    rows = frame[list(columns)].itertuples(index=False)
+    return hash_text(*("\x1f".join(map(str, row)) for row in rows))
 
 
 @functools.cache

@@ -286,7 +286,7 @@ def score_frames(
     and a related meaning, or a description-like meaning without any listed word.
 
     Embeddings are cached on disk per sentence, so a rerun costs only the lexicon pass. The
-    packaged MiniLM encodes about 70 sentences a second on two cores, so on large dumps:
+    packaged MiniLM encodes a few hundred sentences a second on two cores, so on large dumps:
 
     * ``embed="hits"`` embeds only sentences with at least one lexicon hit (a sentence with
       none then scores on the lexicon alone, i.e. 0, and cannot carry a frame);
@@ -363,9 +363,10 @@ def score_frames(
 def choose_embed(n_sentences: int) -> str:
     """Return the ``embed`` mode that ``score_frames(embed="auto")`` uses for a dump of this size.
 
-    MiniLM encodes about 40-70 sentences a second on two cores, so embedding is bounded: every
-    sentence up to ``AUTO_EMBED_LIMIT``, lexicon-hit sentences up to ``AUTO_HITS_LIMIT``
-    (typically a third to a half of them), and none above, where the lexicon alone decides.
+    MiniLM encodes a few hundred sentences a second on two cores, so embedding is bounded: every
+    sentence up to ``AUTO_EMBED_LIMIT``, lexicon-hit sentences up to ``AUTO_HITS_LIMIT`` (how
+    many hit depends on the dump and the codebook), and none above, where the lexicon alone
+    decides.
 
     Args:
         n_sentences: Sentences of the non-duplicate articles.

@@ -136,9 +136,8 @@ def choose_methods(distinct: pd.DataFrame) -> tuple[str, str]:
     n_words = (
         int(distinct["n_words"].sum()) if "n_words" in distinct else int(texts.str.split().str.len().sum())
     )
-    method = "full" if n_words <= actors.FULL_PATH_MAX_WORDS else "fast"
     n_sentences = sum(len(split_sentences(text)) for text in texts)
-    return method, framing.choose_embed(n_sentences)
+    return actors.choose_method(n_words), framing.choose_embed(n_sentences)
 
 
 def write_tables(

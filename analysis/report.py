@@ -38,12 +38,12 @@ SAFE_TAGS = frozenset(
     | {"s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot"}
     | {"th", "thead", "tr", "u", "ul"}
 )
-SAFE_ATTRIBUTES = {
+SAFE_ATTRIBUTES = {  # per tag, on top of those under "*"
     "*": ["class", "id", "title"],
-    "a": ["href", "title", "class", "id"],
-    "table": ["class", "border"],
-    "th": ["colspan", "rowspan", "halign", "class"],
-    "td": ["colspan", "rowspan", "class"],
+    "a": ["href"],
+    "table": ["border"],
+    "th": ["colspan", "rowspan", "halign"],
+    "td": ["colspan", "rowspan"],
 }
 # pandas writes a <style scoped> block before each table; it is layout only, and the page's own
 # stylesheet styles tables, so it is dropped rather than shown as text.
@@ -271,7 +271,7 @@ def build_report(
         raise FileNotFoundError(f"dump folder not found: {dump_dir}")
     out_dir = Path(out_dir) if out_dir else paths.report_dir(dump_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    params = {**(params or {}), "dump_dir": str(dump_dir)}
+    params = params or {}
     written, tables_error = None, None
     if tables:
         try:
@@ -289,15 +289,22 @@ def build_report(
     pages = []
     for source in notebooks or list_notebooks():
         target = out_dir / source.name
-        # A dump inside the project is passed relative to the notebook, so a shared report
-        # does not show the machine's folders.
-        if dump_dir.is_relative_to(paths.PROJECT_DIR) and source.parent.is_relative_to(paths.PROJECT_DIR):
-            params["dump_dir"] = os.path.relpath(dump_dir, source.parent)
-        error = execute_notebook(source, target, params=params, show_progress=show_progress)
+        notebook_params = {**params, "dump_dir": _dump_param(dump_dir, source.parent)}
+        error = execute_notebook(source, target, params=notebook_params, show_progress=show_progress)
         title = notebook_title(nbformat.read(source, as_version=4), source.stem)
         pages.append(Page(source.name, title, render_html(target).name, error))
     index = write_index(out_dir, pages, describe_dump(dump_dir), tables=written, tables_error=tables_error)
     return index, pages
+
+
+def _dump_param(dump_dir: Path, notebook_dir: Path) -> str:
+    """Return ``dump_dir`` as a notebook sees it: relative when both are in the project.
+
+    A shared report then does not show the machine's folders.
+    """
+    if dump_dir.is_relative_to(paths.PROJECT_DIR) and notebook_dir.is_relative_to(paths.PROJECT_DIR):
+        return os.path.relpath(dump_dir, notebook_dir)
+    return str(dump_dir)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 from analysis import paths
-from analysis.cache import cache_dir, cached_result, code_version, hash_text
+from analysis.cache import cache_dir, cached_result, code_version, hash_rows, hash_text
 from analysis.corpus import UNKNOWN_OUTLET
 from analysis.embeddings import BATCH_SIZE, DEFAULT_MODEL, default_model_path, embed_texts, model_id
 from analysis.text import split_paragraphs, split_sentences, stop_words
@@ -178,19 +178,18 @@ def model_topics(
 
     if embedding_model is None:
         embedding_model = "static" if len(units) > settings["max_minilm_units"] else None
-    settings.update(unit=unit, n_duplicates=int(duplicate.sum()), seed=seed)
+    chosen = {"unit": unit, "n_duplicates": int(duplicate.sum()), "seed": seed}
 
     def fit() -> TopicModel:
-        return _fit_model(units, settings, components, embedding_model, show_progress=show_progress)
+        return _fit_model(units, settings, components, embedding_model, chosen, show_progress=show_progress)
 
     if components or not (embedding_model is None or isinstance(embedding_model, str)):
         return fit()  # objects passed in have no stable identity to cache under
-    rows = units[["unit_id", "outlet", "published", "text"]].itertuples(index=False)
     key = hash_text(
         code_version(),
         str(embedding_model),
-        json.dumps(settings, sort_keys=True, default=str),
-        *(f"{unit_id}\x1f{outlet}\x1f{published}\x1f{text}" for unit_id, outlet, published, text in rows),
+        json.dumps({**settings, **chosen}, sort_keys=True, default=str),
+        hash_rows(units, ["unit_id", "outlet", "published", "text"]),
     )
     return cached_result("topic_models", key, fit)
 
@@ -200,14 +199,18 @@ def _fit_model(
     settings: dict[str, Any],
     components: dict[str, Any],
     embedding_model: Any,
+    chosen: dict[str, Any],
     *,
     show_progress: bool,
 ) -> TopicModel:
-    """Embed the units, fit BERTopic with size-dependent components, and build the tables."""
+    """Embed the units, fit BERTopic with size-dependent components, and build the tables.
+
+    ``chosen`` holds the per-call choices reported in ``settings``: ``unit``, ``n_duplicates``
+    and ``seed``.
+    """
     from bertopic import BERTopic
 
     settings = dict(settings)
-    chosen = {key: settings.pop(key) for key in ("unit", "n_duplicates", "seed")}
     seed = chosen["seed"]
     n_units = len(units)
     if isinstance(embedding_model, str) and embedding_model == "static":

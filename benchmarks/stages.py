@@ -164,11 +164,11 @@ def stage_actors(
 ) -> dict[str, Any]:
     """``extract_mentions`` then ``extract_quotes`` (each timed) with the given method."""
     from analysis import extract_mentions, extract_quotes
-    from analysis.actors import FULL_PATH_MAX_WORDS
+    from analysis.actors import choose_method
 
     articles = _articles(dump)
     words = int(articles.loc[articles["duplicate_of"].isna(), "n_words"].sum())
-    chosen = method if method != "auto" else ("full" if words <= FULL_PATH_MAX_WORDS else "fast")
+    chosen = method if method != "auto" else choose_method(words)
     started = time.perf_counter()
     mentions = extract_mentions(articles, method=method)
     mentions_seconds = time.perf_counter() - started
