@@ -15,6 +15,7 @@ import logging
 import os
 import pickle
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from analysis import paths
 T = TypeVar("T")
 
 _CHUNK = 500  # SQLite caps the number of bound parameters per statement.
+_LOCK_TIMEOUT = 60  # seconds a process waits for another one's write lock
 
 
 def cache_dir() -> Path:
@@ -93,10 +95,21 @@ def cached_result(namespace: str, key: str, compute: Callable[[], T]) -> T:
 def _connect(namespace: str) -> sqlite3.Connection:
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(folder / f"{namespace}.sqlite", timeout=60)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-    return connection
+    deadline = time.monotonic() + _LOCK_TIMEOUT
+    # Switching a new file to WAL takes an exclusive lock for which SQLite skips its busy
+    # handler, so processes that open the same new cache at once (Dask workers) retry here.
+    while True:
+        connection = sqlite3.connect(folder / f"{namespace}.sqlite", timeout=_LOCK_TIMEOUT)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01 + os.getpid() % 10 / 100)  # staggered so the processes do not retry in step
+            continue
+        return connection
 
 
 def read_values(namespace: str, keys: Iterable[str]) -> dict[str, bytes]:

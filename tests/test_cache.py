@@ -1,6 +1,8 @@
 """The disk cache computes each key once and survives reruns."""
 
-from analysis.cache import cached_map, cached_result, code_version, hash_text, read_values
+import multiprocessing
+
+from analysis.cache import cached_map, cached_result, code_version, hash_text, read_values, write_values
 
 
 def test_hash_is_stable_and_unambiguous():
@@ -38,3 +40,25 @@ def test_cached_result_computes_once_and_returns_unpicklable_results_unstored():
     assert cached_result("results", "closure", lambda: lambda: 7)() == 7
     assert read_values("results", ["closure"]) == {}
     assert len(code_version()) == 64
+
+
+def _write_and_read(barrier, worker):
+    barrier.wait()
+    for number in range(400):
+        write_values(f"new-{number}", {f"key-{worker}": b"value"})
+        assert read_values(f"new-{number}", [f"key-{worker}"]) == {f"key-{worker}": b"value"}
+
+
+def test_processes_opening_a_new_cache_at_once_all_succeed(tmp_path, monkeypatch):
+    # Dask workers open the same fresh cache file together; switching it to WAL once failed
+    # with "database is locked" instead of waiting.
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(8)
+    workers = [context.Process(target=_write_and_read, args=(barrier, worker)) for worker in range(8)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join()
+    assert [process.exitcode for process in workers] == [0] * 8
+    assert len(read_values("new-0", [f"key-{worker}" for worker in range(8)])) == 8
