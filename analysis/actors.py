@@ -1043,8 +1043,11 @@ def _speech_segments(texts, docs, lexicon: Lexicon, show_progress: bool):
         for start, end in split_sentences(text)
         if lexicon.cue_pattern.search(text, start, end)
     ]
+    # Attributions need the dependency parse only; speakers are named from the mention table.
     parsed = parse_texts(
-        [texts[index][start:end] for index, start, end in wanted], show_progress=show_progress
+        [texts[index][start:end] for index, start, end in wanted],
+        disable=("ner",),
+        show_progress=show_progress,
     )
     segments: list[list] = [[] for _ in texts]
     for (index, start, _), doc in zip(wanted, parsed, strict=True):

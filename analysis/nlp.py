@@ -47,12 +47,16 @@ def pipeline_id(nlp) -> str:
     return f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}"
 
 
-def parse_texts(texts: Sequence[str], *, nlp=None, show_progress: bool = False) -> list:
+def parse_texts(
+    texts: Sequence[str], *, nlp=None, disable: Sequence[str] = (), show_progress: bool = False
+) -> list:
     """Parse ``texts`` with spaCy in batches, reusing cached parses.
 
     Args:
         texts: The texts to parse.
         nlp: A loaded pipeline; defaults to ``load_pipeline()``.
+        disable: Pipeline components to skip, e.g. ``("ner",)`` when only the dependency parse
+            is needed (twice as fast with the small English pipeline); cached apart from full parses.
         show_progress: Show a progress bar over the texts that are not cached yet.
 
     Returns:
@@ -64,10 +68,11 @@ def parse_texts(texts: Sequence[str], *, nlp=None, show_progress: bool = False) 
     texts = [str(text) for text in texts]
 
     def parse(batch: list[str]) -> list[bytes]:
-        docs = nlp.pipe(batch, batch_size=BATCH_SIZE)
-        docs = tqdm(docs, total=len(batch), desc="spaCy", unit="text", disable=not show_progress)
-        return [doc.to_bytes(exclude=["user_data", "tensor"]) for doc in docs]
+        with nlp.select_pipes(disable=list(disable)):
+            docs = nlp.pipe(batch, batch_size=BATCH_SIZE)
+            docs = tqdm(docs, total=len(batch), desc="spaCy", unit="text", disable=not show_progress)
+            return [doc.to_bytes(exclude=["user_data", "tensor"]) for doc in docs]
 
-    namespace = "spacy-" + hash_text(pipeline_id(nlp))[:16]
+    namespace = "spacy-" + hash_text(pipeline_id(nlp), *sorted(disable))[:16]
     blobs = cached_map(namespace, [hash_text(text) for text in texts], texts, parse)
     return [Doc(nlp.vocab).from_bytes(blob) for blob in blobs]

@@ -171,6 +171,34 @@ def test_lexicon_only_scoring_and_custom_codebook(tmp_path):
         framing.load_codebook(path)
 
 
+def test_lexicon_pass_is_cached_per_article_and_survives_empty_articles(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    articles = make_articles([("Alpha", TARIFF), ("Beta", ""), ("Gamma", f"{ATTACK} {TARIFF}")])
+    first = framing.score_frames(articles, codebook="policy", embed="none")
+    # An article without sentences must not shift the next article's hits onto other sentences.
+    hits = first.pivot(index=["article_id", "start"], columns="frame", values="lexicon_hits")
+    assert hits["economic"].tolist() == [3, 0, 3]  # Alpha's sentence, then Gamma's two
+    assert hits["security_and_defense"].tolist()[1] > 0 == hits["security_and_defense"].tolist()[2]
+    assert first.loc[first["article_id"] == articles["article_id"][2], "sentence"].unique().tolist() == [
+        ATTACK,
+        TARIFF,
+    ]
+    scanned = []
+    original = framing._scan_text
+    monkeypatch.setattr(
+        framing, "_scan_text", lambda text, automaton: scanned.append(text) or original(text, automaton)
+    )
+    changed = articles.assign(text=articles["text"].where(articles["outlet"] != "Beta", ATTACK))
+    second = framing.score_frames(changed, codebook="policy", embed="none")
+    assert scanned == [ATTACK]  # only the changed article is scanned again
+    unchanged = second["article_id"] != articles["article_id"][1]
+    pd.testing.assert_frame_equal(
+        second.loc[unchanged].reset_index(drop=True),
+        first.loc[first["article_id"] != articles["article_id"][1]].reset_index(drop=True),
+        check_categorical=False,
+    )
+
+
 def test_auto_embedding_is_bounded_by_dump_size(monkeypatch, caplog):
     assert framing.choose_embed(framing.AUTO_EMBED_LIMIT) == "all"
     assert framing.choose_embed(framing.AUTO_EMBED_LIMIT + 1) == "hits"
