@@ -31,7 +31,7 @@ from tqdm import tqdm
 
 from analysis import paths
 from analysis.cache import cached_result, code_version, hash_rows, hash_text
-from analysis.corpus import UNKNOWN_OUTLET
+from analysis.corpus import UNKNOWN_OUTLET, sample_articles
 from analysis.nlp import default_pipeline_id, parse_texts
 from analysis.quotes import count_words, find_attributions, find_quote_spans
 from analysis.text import split_sentences
@@ -993,16 +993,11 @@ def _mention_frame(corpus, texts, per_article, names, kinds) -> pd.DataFrame:
 # Fast path
 
 
-def _sample(corpus: pd.DataFrame, size: int) -> list[int]:
-    keys = [hash_text(str(article_id)) for article_id in corpus["article_id"]]
-    return sorted(np.argsort(np.array(keys), kind="stable")[:size].tolist())
-
-
 def _fast_mentions(corpus, texts, lexicon, spec, acronyms, show_progress):
     """NER on a sample to learn surface forms, then pattern matching over every article."""
     import ahocorasick
 
-    picked = _sample(corpus, SAMPLE_ARTICLES)
+    picked = sample_articles(corpus, n=SAMPLE_ARTICLES).index.tolist()  # corpus has a RangeIndex
     docs = parse_texts([texts[index] for index in picked], show_progress=show_progress)
     labels: dict[str, Counter] = defaultdict(Counter)
     for index, doc in zip(picked, docs, strict=True):

@@ -178,6 +178,34 @@ def load_articles(
     return articles
 
 
+def sample_articles(articles: pd.DataFrame, *, n: int, by: str = "outlet") -> pd.DataFrame:
+    """Return a deterministic sample of ``n`` articles spread evenly over the groups of ``by``.
+
+    Within each group articles are ordered by a hash of their ``article_id`` and the groups take
+    turns, so each group gives the same number of articles until it runs out (a missing value is
+    a group of its own). The sample depends neither on row order nor on the machine.
+
+    Args:
+        articles: Article table with ``article_id`` and the ``by`` column.
+        n: Sample size; the whole table is returned when it is not larger.
+        by: Column whose groups share the sample.
+
+    Returns:
+        The sampled rows, in their original order.
+    """
+    if len(articles) <= n:
+        return articles
+    order = pd.DataFrame(
+        {
+            "key": [cache.hash_text(str(article_id)) for article_id in articles["article_id"]],
+            "group": articles[by].astype("str").fillna("").to_numpy(),
+        }
+    )
+    order["turn"] = order.sort_values("key").groupby("group", sort=False).cumcount()
+    chosen = order.sort_values(["turn", "key"]).index[:n]
+    return articles.iloc[np.sort(chosen)]
+
+
 def _resolve_dump(path: Path) -> Path:
     try:
         resolved = path.resolve(strict=True)
@@ -776,40 +804,52 @@ def mark_duplicates(
     Returns:
         A copy of ``articles`` with ``duplicate_of`` (article id or missing).
     """
-    from datasketch import LeanMinHash, MinHash, MinHashLSH
+    from datasketch import LeanMinHash, MinHashLSH
 
-    permutations = MinHash(num_perm=NUM_PERM, seed=1).permutations
     # Candidates are checked against the estimated similarity below, so the bands are tuned to
     # miss few true copies (weights favour false positives over false negatives).
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=(0.1, 0.9))
     originals: dict[str, LeanMinHash] = {}
     duplicate_of: dict[str, str] = {}
-    codebook = _WordCodes()
     keys = ["published", "article_id"] if "published" in articles else ["article_id"]
     order = articles.sort_values(keys, na_position="last", kind="stable")
-    for article_id, text in tqdm(
-        zip(order["article_id"], order["text"], strict=True),
-        total=len(order),
-        desc="duplicates",
-        disable=not show_progress,
-    ):
-        hashes = _shingle_hashes(text, codebook)
-        if not len(hashes):
+    texts = order["text"].fillna("").astype(str).tolist()
+    for article_id, hashvalues in zip(order["article_id"], _signatures(texts, show_progress), strict=True):
+        if not hashvalues:
             continue
-        signature = MinHash(seed=1, hashfunc=int, permutations=permutations, scheme="affine32")
-        signature.update_batch(hashes.tolist())
+        values = np.frombuffer(hashvalues, dtype=np.uint32)  # the affine32 scheme's 32-bit values
+        signature = LeanMinHash(seed=1, hashvalues=values, scheme="affine32")
         matches = sorted(
             key for key in lsh.query(signature) if originals[key].jaccard(signature) >= threshold
         )
         if matches:
             duplicate_of[article_id] = matches[0]
         else:
-            lean = LeanMinHash(signature)
-            lsh.insert(article_id, lean)
-            originals[article_id] = lean
+            lsh.insert(article_id, signature)
+            originals[article_id] = signature
     result = articles.copy()
     result["duplicate_of"] = result["article_id"].map(duplicate_of)
     return result
+
+
+def _signatures(texts: list[str], show_progress: bool) -> list[bytes]:
+    """MinHash values of each text's shingles (empty for a text without words), cached by text."""
+    from datasketch import MinHash
+
+    permutations = MinHash(num_perm=NUM_PERM, seed=1).permutations
+    codebook = _WordCodes()
+
+    def compute(batch: list[str]) -> list[bytes]:
+        values = []
+        for text in tqdm(batch, desc="duplicates", unit="article", disable=not show_progress):
+            hashes = _shingle_hashes(text, codebook)
+            signature = MinHash(seed=1, hashfunc=int, permutations=permutations, scheme="affine32")
+            signature.update_batch(hashes.tolist())
+            values.append(signature.hashvalues.tobytes() if len(hashes) else b"")
+        return values
+
+    method = cache.hash_text(_WORD.pattern, str(SHINGLE_WORDS), str(NUM_PERM), "affine32")
+    return cache.cached_map("minhash", [cache.hash_text(method, text) for text in texts], texts, compute)
 
 
 def _shingles(text: str) -> set[str]:

@@ -73,6 +73,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ufeff]")
 _WEB_URL = re.compile(r"https?://[^\s/?#<>\"'`]+[^\s<>\"'`]*", re.IGNORECASE)
 _HTML_START = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
 _DATE_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
 _EARLIEST = datetime(1900, 1, 1)
 
 
@@ -287,6 +288,11 @@ def parse_date(value: Any) -> datetime | None:
         text = str(value).strip()[:100]
         if not re.search(r"\d", text):
             return None
+        if _ISO_DATE.match(text):  # the common case, a hundred times faster than dateutil
+            try:
+                return parse_date(datetime.fromisoformat(text))
+            except ValueError:
+                pass
         from dateutil import parser
 
         try:

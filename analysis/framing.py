@@ -290,7 +290,8 @@ def score_frames(
 
     Embeddings are cached on disk per sentence and the sentence split and lexicon matches per
     article, so a rerun only assembles the table (34 s for both codebooks on 100k articles, 1.46M
-    sentences, against 106 s cold without embeddings). The packaged MiniLM encodes a few hundred sentences a second on two cores, so on large dumps:
+    sentences, against 106 s cold without embeddings). The packaged MiniLM encodes a few
+    hundred sentences a second on two cores, so on large dumps:
 
     * ``embed="hits"`` embeds only sentences with at least one lexicon hit (a sentence with
       none then scores on the lexicon alone, i.e. 0, and cannot carry a frame);
@@ -669,6 +670,7 @@ def actor_labels(
     mentions: pd.DataFrame,
     *,
     referents: str | None = None,
+    max_articles: int | Literal["auto"] | None = "auto",
     show_progress: bool = False,
 ) -> pd.DataFrame:
     """Collect the words each outlet uses for each actor, beyond the actor's name.
@@ -692,20 +694,64 @@ def actor_labels(
         articles: Article table with ``article_id``, ``outlet``, ``text``; duplicates skipped.
         mentions: Actor mentions (``article_id``, ``actor``, ``type``, ``start``, ``end`` into ``text``).
         referents: Path of a referents YAML; default ``data/referents.yaml``.
+        max_articles: Read labels from at most this many articles, a sample spread evenly over
+            outlets (``corpus.sample_articles``); ``None`` reads all. ``"auto"`` reads all when
+            the actors stage parses whole articles (``actors.choose_method``), else the same
+            sample the fast actor path parses (``actors.SAMPLE_ARTICLES``), whose parses are
+            cached already: parsing 100,000 articles would take hours.
         show_progress: Show a progress bar while parsing uncached articles.
 
     Returns:
         Columns ``actor``, ``outlet``, ``label``, ``kind``, ``count``, ``n_articles``, ``example``
         (first sentence using it); sorted by actor, outlet, count descending, label.
+        ``attrs["articles_read"]`` and ``attrs["articles_with_mentions"]`` say how much was read.
     """
-    from analysis.nlp import parse_texts
+    from analysis.actors import SAMPLE_ARTICLES, choose_method
+    from analysis.corpus import sample_articles
+    from analysis.quotes import count_words
 
     columns = ["actor", "outlet", "label", "kind", "count", "n_articles", "example"]
     config = load_referents(referents)
     articles = _distinct(articles)
-    articles = articles.loc[articles["article_id"].isin(set(mentions["article_id"]))]
+    with_mentions = articles["article_id"].isin(set(mentions["article_id"]))
+    if max_articles == "auto":
+        words = articles["n_words"] if "n_words" in articles else articles["text"].map(count_words)
+        max_articles = None if choose_method(int(words.sum())) == "full" else SAMPLE_ARTICLES
+    read = with_mentions
+    if max_articles is not None:  # drawn from all articles, as the fast actor path's NER sample is
+        read = with_mentions & articles["article_id"].isin(
+            set(sample_articles(articles, n=max_articles)["article_id"])
+        )
+    sizes = {"articles_read": int(read.sum()), "articles_with_mentions": int(with_mentions.sum())}
+    rows = _read_labels(articles.loc[read], mentions, config, show_progress=show_progress)
+    if not rows:
+        table = pd.DataFrame(columns=columns)
+    else:
+        found = pd.DataFrame(rows).sort_values(["article_id", "position"], kind="stable")
+        table = (
+            found.groupby(["actor", "outlet", "label", "kind"], sort=False)
+            .agg(
+                count=("position", "size"), n_articles=("article_id", "nunique"), example=("example", "first")
+            )
+            .reset_index()
+            .sort_values(
+                ["actor", "outlet", "count", "label", "kind"],
+                ascending=[True, True, False, True, True],
+                ignore_index=True,
+            )[columns]
+        )
+    table.attrs.update(sizes)
+    return table
+
+
+def _read_labels(
+    articles: pd.DataFrame, mentions: pd.DataFrame, config: dict, *, show_progress: bool
+) -> list[dict]:
+    """One row per label found in ``articles`` (parsed with spaCy), linked noun phrases resolved."""
+    from analysis.nlp import parse_texts
+
     if articles.empty:
-        return pd.DataFrame(columns=columns)
+        return []
     outlets = _group_labels(articles, "outlet")
     docs = parse_texts(articles["text"].astype(str).tolist(), show_progress=show_progress)
     ordered = mentions.sort_values(["article_id", "start", "end"])
@@ -720,20 +766,7 @@ def actor_labels(
         label = phrase.resolve(evidence)
         if label is not None:
             rows.append({"article_id": article_id, "outlet": outlet, **label})
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    found = pd.DataFrame(rows).sort_values(["article_id", "position"], kind="stable")
-    table = (
-        found.groupby(["actor", "outlet", "label", "kind"], sort=False)
-        .agg(count=("position", "size"), n_articles=("article_id", "nunique"), example=("example", "first"))
-        .reset_index()
-    )
-    table = table.sort_values(
-        ["actor", "outlet", "count", "label", "kind"],
-        ascending=[True, True, False, True, True],
-        ignore_index=True,
-    )
-    return table[columns]
+    return rows
 
 
 def compare_labels(labels: pd.DataFrame, *, min_outlets: int = 2, per_cell: int = 4) -> pd.DataFrame:

@@ -560,3 +560,20 @@ def test_article_slices_can_be_concatenated_and_merged(seeds):
     merged = seeds.merge(seeds[["article_id", "outlet"]], on="article_id", suffixes=("", "_again"))
     assert len(halves) == len(merged) == len(seeds)
     assert isinstance(merged.attrs["skipped"], pd.DataFrame)
+
+
+def test_sample_articles_is_balanced_and_order_free():
+    articles = pd.DataFrame(
+        {
+            "article_id": [f"{index:03d}" for index in range(40)],
+            "outlet": ["Big"] * 30 + ["Small"] * 6 + [None] * 4,
+        }
+    )
+    sample = corpus.sample_articles(articles, n=12, by="outlet")
+    assert sample["outlet"].value_counts(dropna=False).tolist() == [4, 4, 4]
+    assert sample.index.is_monotonic_increasing
+    shuffled = corpus.sample_articles(articles.sample(frac=1, random_state=1), n=12, by="outlet")
+    assert sorted(shuffled["article_id"]) == sorted(sample["article_id"])
+    assert corpus.sample_articles(articles, n=40) is articles
+    counts = corpus.sample_articles(articles, n=20)["outlet"].fillna("(none)").value_counts()
+    assert counts.to_dict() == {"Big": 10, "Small": 6, "(none)": 4}  # groups that run out drop out

@@ -274,6 +274,19 @@ def test_actor_labels_per_outlet():
     row = labels.loc[labels["label"] == "outlawed group"].iloc[0]
     assert row["example"] == "Officials said the outlawed group had regrouped in Afghanistan."
     assert labels[["actor", "outlet"]].equals(labels[["actor", "outlet"]].sort_values(["actor", "outlet"]))
+    assert labels.attrs == {"articles_read": 2, "articles_with_mentions": 2}
+
+
+def test_actor_labels_read_a_sample_on_large_dumps(monkeypatch):
+    articles = make_articles(LABEL_DUMP)
+    mentions = make_mentions(articles, LABEL_ACTORS)
+    sampled = framing.actor_labels(articles, mentions, max_articles=1)
+    assert sampled.attrs == {"articles_read": 1, "articles_with_mentions": 2}
+    assert sampled["outlet"].nunique() == 1
+    # "auto" reads everything while the actors stage parses whole articles, a sample beyond.
+    monkeypatch.setattr("analysis.actors.FULL_PATH_MAX_WORDS", 1)
+    monkeypatch.setattr("analysis.actors.SAMPLE_ARTICLES", 1)
+    pd.testing.assert_frame_equal(framing.actor_labels(articles, mentions), sampled)
 
 
 def test_sourcing_by_side():
