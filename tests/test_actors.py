@@ -1,10 +1,13 @@
 """Tests for analysis.actors and analysis.quotes: alias merging, attribution, counts, fast path."""
 
+import multiprocessing
+import os
+
 import matplotlib
 import pandas as pd
 import pytest
 
-from analysis import actors, paths
+from analysis import actors, nlp, paths
 from analysis.quotes import find_quote_spans
 
 matplotlib.use("Agg")
@@ -341,3 +344,18 @@ def test_fast_path_agrees_with_full_path(seeds, monkeypatch):
     assert 2 * precision * recall / (precision + recall) >= 0.75
     fast_quotes = actors.extract_quotes(articles, actors_file=SEED_ACTORS, method="fast")
     assert "Zabiullah Mujahid" in set(fast_quotes.loc[fast_quotes["outlet"] == "Arab News", "speaker"])
+
+
+def test_large_parses_use_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+    cores = min(nlp.MAX_PROCESSES, len(os.sched_getaffinity(0)))
+    assert nlp._processes(nlp.PARALLEL_MIN_TEXTS - 1) == 1
+    assert nlp._processes(nlp.PARALLEL_MIN_TEXTS) == cores
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
+    assert nlp._processes(nlp.PARALLEL_MIN_TEXTS) == 1  # a Dask worker may not start children
+    monkeypatch.undo()
+    texts = ["The minister said talks would resume.", "Officials in Kabul denied it.", "Sources said so."]
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "one"))
+    alone = [doc.to_json() for doc in nlp.parse_texts(texts, disable=("ner",))]
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "many"))
+    monkeypatch.setattr(nlp, "PARALLEL_MIN_TEXTS", 2)
+    assert [doc.to_json() for doc in nlp.parse_texts(texts, disable=("ner",))] == alone
