@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -52,6 +52,7 @@ SPEAKER_KINDS = ("named", "pronoun-resolved", "institution", "anonymous", "unres
 UNKNOWN_SIDE = "unknown"
 FULL_PATH_MAX_WORDS = 1_000_000  # above this many words "auto" takes the fast path
 SAMPLE_ARTICLES = 1_000  # articles whose NER output seeds the fast path's actor list
+SEGMENT_ARTICLES = 10_000  # articles whose speech-cue sentences the fast path parses at a time
 
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -1023,31 +1024,33 @@ def _fast_mentions(corpus, texts, lexicon, spec, acronyms, show_progress):
     ]
 
 
-def _speech_segments(texts, docs, lexicon: Lexicon, show_progress: bool):
-    """Return per article the parsed pieces to search for attributions: ``[(doc, offset)]``.
+def _speech_segments(texts, docs, lexicon: Lexicon, show_progress: bool) -> Iterator[list]:
+    """Yield per article the parsed pieces to search for attributions: ``[(doc, offset)]``.
 
     The full path uses the whole-article parses; the fast path parses only the sentences that
     hold a speech cue word (every attribution has one; a quote's cue sits in the sentence where
-    the quote opens or closes).
+    the quote opens or closes), ``SEGMENT_ARTICLES`` articles at a time so that memory holds one
+    block's parses, not the whole dump's.
     """
     if docs is not None:
-        return [[(doc, 0)] for doc in docs]
-    wanted = [
-        (index, start, end)
-        for index, text in enumerate(texts)
-        for start, end in split_sentences(text)
-        if lexicon.cue_pattern.search(text, start, end)
-    ]
-    # Attributions need the dependency parse only; speakers are named from the mention table.
-    parsed = parse_texts(
-        [texts[index][start:end] for index, start, end in wanted],
-        disable=("ner",),
-        show_progress=show_progress,
-    )
-    segments: list[list] = [[] for _ in texts]
-    for (index, start, _), doc in zip(wanted, parsed, strict=True):
-        segments[index].append((doc, start))
-    return segments
+        yield from ([(doc, 0)] for doc in docs)
+        return
+    with tqdm(total=len(texts), desc="quotes (fast)", unit="article", disable=not show_progress) as bar:
+        for first in range(0, len(texts), SEGMENT_ARTICLES):
+            block = texts[first : first + SEGMENT_ARTICLES]
+            wanted = [
+                (index, start, end)
+                for index, text in enumerate(block)
+                for start, end in split_sentences(text)
+                if lexicon.cue_pattern.search(text, start, end)
+            ]
+            # Attributions need the dependency parse only; speakers are named from the mention table.
+            parsed = parse_texts([block[index][start:end] for index, start, end in wanted], disable=("ner",))
+            segments: list[list] = [[] for _ in block]
+            for (index, start, _), doc in zip(wanted, parsed, strict=True):
+                segments[index].append((doc, start))
+            yield from segments
+            bar.update(len(block))
 
 
 # --------------------------------------------------------------------------------------------

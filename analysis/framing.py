@@ -26,7 +26,7 @@ import logging
 import pickle
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -190,12 +190,13 @@ def keyword_in_context(
     terms = [term] if isinstance(term, str) else list(term)
     articles = _distinct(articles)
     groups = _group_labels(articles, by)
+    patterns = {wanted: _term_pattern(wanted) for wanted in terms}
     rows = []
-    for wanted in terms:
-        pattern = _term_pattern(wanted)
-        for article_id, group, text in zip(articles["article_id"], groups, articles["text"], strict=True):
-            text = str(text)
-            for match in pattern.finditer(text):
+    for article_id, group, text in zip(articles["article_id"], groups, articles["text"], strict=True):
+        text = str(text)
+        lowered = _lower_same_length(text)
+        for wanted, pattern in patterns.items():
+            for match in _find_term(pattern, wanted, text, lowered):
                 left = text[max(0, match.start() - window) : match.start()]
                 right = text[match.end() : match.end() + window]
                 rows.append(
@@ -221,6 +222,22 @@ def _ngram_analyzer(ngram_range: tuple[int, int]):
         return grams
 
     return analyze
+
+
+def _find_term(pattern: re.Pattern[str], term: str, text: str, lowered: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, but trying the pattern only where the term's first word occurs.
+
+    Scanning every text with the case-insensitive pattern took minutes on 100,000 articles;
+    ``str.find`` on the lower-cased text skips to the few places where a match can start.
+    """
+    first = term.lower().split()[0] if term.split() else ""
+    position, end = lowered.find(first), 0
+    while first and position >= 0:
+        match = pattern.match(text, position) if position >= end else None
+        if match:
+            end = match.end()
+            yield match
+        position = lowered.find(first, position + 1)
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:

@@ -12,7 +12,7 @@ and every stage runs in its own process (``benchmarks.stages``) so peak memory i
 * ``actors_full`` / ``actors_fast``: both actor paths, each cold, and the F1 of their
   (article, actor) pairs (up to ``--agreement-max``).
 
-Wall time, articles/s and peak RSS (the process tree's summed RSS, polled) go to
+Wall time, articles/s and peak RSS (the process tree's summed PSS, polled) go to
 ``results.csv``; ``results.md`` adds ratios (load rate / raw read rate, 10x-size time ratios,
 warm/cold, topics vs plain BERTopic, fast vs full actors) and PASS/MISS per target. Rows of
 sizes and stages not rerun are kept, so ``--sizes 100000`` adds to an earlier 1k/10k run.
@@ -122,8 +122,9 @@ def run_stage(
 ) -> tuple[str, dict[str, Any], float, float]:
     """Run one stage in a fresh process; return status, figures, wall seconds and peak RSS in MB.
 
-    Peak RSS is the larger of the summed RSS of the process tree (polled; the report runs a
-    Jupyter kernel per notebook) and the kernel's own high-water mark of the largest process.
+    Peak RSS is the larger of the process tree's summed proportional set size (polled; the
+    report runs a Jupyter kernel per notebook, spaCy forks workers) and the kernel's own
+    high-water mark of the largest process.
     """
     import psutil
 
@@ -168,6 +169,11 @@ def run_stage(
 
 
 def _tree_rss(process) -> float:
+    """Resident memory of a process and its children, pages they share counted once (PSS).
+
+    spaCy's worker processes are forked from the stage process; summing their RSS would count
+    every page they share with it (the loaded articles, the models) twice.
+    """
     import psutil
 
     total = 0
@@ -177,7 +183,7 @@ def _tree_rss(process) -> float:
         return 0.0
     for member in members:
         try:
-            total += member.memory_info().rss
+            total += member.memory_full_info().pss
         except psutil.Error:
             continue
     return float(total)
@@ -436,7 +442,8 @@ def render_markdown(table: dict) -> str:
         "",
         "`seconds` is the stage's own work; `process s` adds interpreter start, imports and reading the "
         "articles (from the load cache). Articles/s counts every article of the dump (duplicates included). "
-        "Peak RSS is the process tree's. Cold = empty `ANALYSIS_CACHE_DIR`; warm = the same folder again. "
+        "Peak RSS is the process tree's (proportional set size, shared pages counted once). "
+        "Cold = empty `ANALYSIS_CACHE_DIR`; warm = the same folder again. "
         "`embed` embeds what `model_topics` embeds, so the cold `topics` row reuses those embeddings.",
         "",
         "| articles | stage | mode | status | seconds | process s | articles/s | peak RSS MB | load avg "

@@ -359,3 +359,25 @@ def test_large_parses_use_worker_processes_with_the_same_result(tmp_path, monkey
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "many"))
     monkeypatch.setattr(nlp, "PARALLEL_MIN_TEXTS", 2)
     assert [doc.to_json() for doc in nlp.parse_texts(texts, disable=("ner",))] == alone
+
+
+def test_fast_path_parses_speech_sentences_block_by_block(monkeypatch):
+    texts = [
+        "The minister said talks would resume. It rained.",
+        "",
+        "Nothing here.",
+        "“We will return,” he added. Officials told reporters more.",
+    ]
+    lexicon = actors.load_lexicon()
+
+    def pieces():
+        return [
+            [(doc.text, offset) for doc, offset in article]
+            for article in actors._speech_segments(texts, None, lexicon, False)
+        ]
+
+    whole = pieces()
+    assert whole[0] == [("The minister said talks would resume.", 0)] and whole[1:3] == [[], []]
+    assert len(whole[3]) == 2
+    monkeypatch.setattr(actors, "SEGMENT_ARTICLES", 3)
+    assert pieces() == whole
