@@ -570,9 +570,17 @@ class _Mention:
     full: bool = False  # written with two or more words (after titles are stripped)
 
 
-def choose_method(n_words: int) -> str:
-    """Return the actor path ``method="auto"`` takes for non-duplicate articles of ``n_words`` words."""
-    return "full" if n_words <= FULL_PATH_MAX_WORDS else "fast"
+def choose_method(distinct: pd.DataFrame) -> str:
+    """Return the actor path ``method="auto"`` takes for these non-duplicate articles.
+
+    ``"full"`` up to ``FULL_PATH_MAX_WORDS`` words (``n_words``, else counted in ``text``), else ``"fast"``.
+    """
+    words = (
+        distinct["n_words"]
+        if "n_words" in distinct
+        else distinct["text"].fillna("").astype(str).map(count_words)
+    )
+    return "full" if int(words.sum()) <= FULL_PATH_MAX_WORDS else "fast"
 
 
 def _analyse_cached(articles: pd.DataFrame, actors_file, method: str, show_progress: bool, *, quotes: bool):
@@ -581,7 +589,7 @@ def _analyse_cached(articles: pd.DataFrame, actors_file, method: str, show_progr
         raise ValueError(f"method must be 'auto', 'full' or 'fast', not {method!r}")
     corpus = _corpus(articles)
     if method == "auto":
-        method = choose_method(int(corpus["n_words"].sum()))
+        method = choose_method(corpus)
     path = Path(actors_file) if actors_file is not None else None
     analyst = path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
     sample = str(SAMPLE_ARTICLES) if method == "fast" else ""

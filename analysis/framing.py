@@ -338,7 +338,10 @@ def score_frames(
     """
     book = load_codebook(codebook)
     frame_keys = list(book["frames"])
-    sentences, hits, matched = _scan_articles(_distinct(articles), book, show_progress=show_progress)
+    sentences, cells = _scan_articles(_distinct(articles), book, show_progress=show_progress)
+    hits = np.zeros((len(sentences), len(frame_keys)), dtype=np.int64)
+    if cells:
+        hits[tuple(np.array(list(cells)).T)] = [count for count, _ in cells.values()]
     n_sentences, n_frames = len(sentences), len(frame_keys)
 
     mode = choose_embed(n_sentences) if embed == "auto" else embed
@@ -359,10 +362,10 @@ def score_frames(
     score = weight * lexicon_score + (1.0 - weight) * similarity_score
 
     sentence_codes = np.repeat(np.arange(n_sentences), n_frames)
-    term_names = ["", *sorted(set(matched.values()))]
+    term_names = ["", *sorted({terms for _, terms in cells.values()})]
     term_codes = np.zeros(n_sentences * n_frames, dtype=np.int32)
     term_index = {name: code for code, name in enumerate(term_names)}
-    for (sentence, frame), terms in matched.items():
+    for (sentence, frame), (_, terms) in cells.items():
         term_codes[sentence * n_frames + frame] = term_index[terms]
     return pd.DataFrame(
         {
@@ -511,16 +514,16 @@ def plot_frame_shares(shares: pd.DataFrame, *, title: str = "Share of sentences 
 
 def _scan_articles(
     articles: pd.DataFrame, book: dict, *, show_progress: bool
-) -> tuple[pd.DataFrame, np.ndarray, dict[tuple[int, int], str]]:
+) -> tuple[pd.DataFrame, dict[tuple[int, int], tuple[int, str]]]:
     """Split every article into sentences and find each frame's lexicon words in them.
 
     The per-article result is cached by text, lexicon and code, so a rerun (or a dump with one
     changed file) only rescans the articles it has not seen.
 
     Returns:
-        The sentence table (``article_id``, ``outlet``, ``start``, ``end``, ``sentence``), the
-        hit counts per sentence and frame, and the matched words ("; "-joined) of every
-        (sentence, frame) cell that has any.
+        The sentence table (``article_id``, ``outlet``, ``start``, ``end``, ``sentence``) and, for
+        every (sentence row, frame) cell with a lexicon match, its hit count and the matched
+        words ("; "-joined).
     """
     automaton = _lexicon_automaton(book)
     lexicon = hash_text(code_version(), *(repr(frame.get("lexicon")) for frame in book["frames"].values()))
@@ -532,8 +535,7 @@ def _scan_articles(
 
     scanned = cached_map("frame_lexicon", [hash_text(lexicon, text) for text in texts], texts, scan)
     columns: dict[str, list] = {"article_id": [], "outlet": [], "start": [], "end": [], "sentence": []}
-    hit_cells: dict[tuple[int, int], int] = {}
-    matched: dict[tuple[int, int], str] = {}
+    cells: dict[tuple[int, int], tuple[int, str]] = {}
     for article_id, outlet, blob in zip(articles["article_id"], articles["outlet"], scanned, strict=True):
         spans, lines, matches = pickle.loads(blob)
         first = len(columns["start"])
@@ -542,15 +544,10 @@ def _scan_articles(
         columns["start"] += [start for start, _ in spans]
         columns["end"] += [end for _, end in spans]
         columns["sentence"] += lines
-        for (sentence, frame), (count, terms) in matches.items():
-            hit_cells[first + sentence, frame] = count
-            matched[first + sentence, frame] = terms
+        cells.update(((first + sentence, frame), cell) for (sentence, frame), cell in matches.items())
     sentences = pd.DataFrame(columns)
     sentences[["start", "end"]] = sentences[["start", "end"]].astype(np.int64)
-    hits = np.zeros((len(sentences), len(book["frames"])), dtype=np.int64)
-    if hit_cells:
-        hits[tuple(np.array(list(hit_cells)).T)] = list(hit_cells.values())
-    return sentences, hits, matched
+    return sentences, cells
 
 
 def _scan_text(text: str, automaton) -> tuple[list, list[str], dict[tuple[int, int], tuple[int, str]]]:
@@ -725,15 +722,13 @@ def actor_labels(
     """
     from analysis.actors import SAMPLE_ARTICLES, choose_method
     from analysis.corpus import sample_articles
-    from analysis.quotes import count_words
 
     columns = ["actor", "outlet", "label", "kind", "count", "n_articles", "example"]
     config = load_referents(referents)
     articles = _distinct(articles)
     with_mentions = articles["article_id"].isin(set(mentions["article_id"]))
     if max_articles == "auto":
-        words = articles["n_words"] if "n_words" in articles else articles["text"].map(count_words)
-        max_articles = None if choose_method(int(words.sum())) == "full" else SAMPLE_ARTICLES
+        max_articles = None if choose_method(articles) == "full" else SAMPLE_ARTICLES
     read = with_mentions
     if max_articles is not None:  # drawn from all articles, as the fast actor path's NER sample is
         read = with_mentions & articles["article_id"].isin(

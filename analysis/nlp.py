@@ -90,4 +90,4 @@ def _processes(n_texts: int) -> int:
     """
     if n_texts < PARALLEL_MIN_TEXTS or multiprocessing.current_process().daemon:
         return 1
-    return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0))))
+    return min(MAX_PROCESSES, len(os.sched_getaffinity(0)))

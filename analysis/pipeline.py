@@ -132,12 +132,8 @@ def choose_methods(distinct: pd.DataFrame) -> tuple[str, str]:
     from analysis import actors, framing
     from analysis.text import split_sentences
 
-    texts = distinct["text"].fillna("").astype(str)
-    n_words = (
-        int(distinct["n_words"].sum()) if "n_words" in distinct else int(texts.str.split().str.len().sum())
-    )
-    n_sentences = sum(len(split_sentences(text)) for text in texts)
-    return actors.choose_method(n_words), framing.choose_embed(n_sentences)
+    n_sentences = sum(len(split_sentences(text)) for text in distinct["text"].fillna("").astype(str))
+    return actors.choose_method(distinct), framing.choose_embed(n_sentences)
 
 
 def write_tables(

@@ -167,8 +167,9 @@ def stage_actors(
     from analysis.actors import choose_method
 
     articles = _articles(dump)
-    words = int(articles.loc[articles["duplicate_of"].isna(), "n_words"].sum())
-    chosen = method if method != "auto" else choose_method(words)
+    distinct = articles.loc[articles["duplicate_of"].isna()]
+    words = int(distinct["n_words"].sum())
+    chosen = method if method != "auto" else choose_method(distinct)
     started = time.perf_counter()
     mentions = extract_mentions(articles, method=method)
     mentions_seconds = time.perf_counter() - started
