@@ -20,9 +20,9 @@ With ``engine="dask"`` the dump's files are split into groups that workers parse
 corpus cache), the client then assembles the article table with ``load_articles`` (reading
 those parses from the cache) because duplicate marking compares every article with every
 other; the non-duplicate articles go back to the workers in the same file groups for the
-per-article work: spaCy parses (the expensive part of actors, cached) and frame scores. Actor
-names are merged across articles and topics are fitted on the client, which reuse the
-workers' cached parses. Topic fitting follows ``model_topics``' own rule: above
+per-article work: spaCy parses (the expensive part of the full actor path, cached) and frame
+scores. Actor names are merged across articles and topics are fitted on the client, which
+reuse the workers' cached parses. Topic fitting follows ``model_topics``' own rule: above
 ``max_fit_units`` (``data/topics.yaml``) units it fits on a seeded sample and assigns the rest
 to the nearest topic centroid. Every size-dependent choice (actor method, which sentences to
 embed) is made once for the whole dump, so both engines return equal tables.
@@ -266,15 +266,14 @@ def _parse_files(files: list) -> int:
 
 
 def _process_articles(part: pd.DataFrame, *, method: str, embed: str) -> dict[str, pd.DataFrame]:
-    """Worker task: the per-article work of one file group (spaCy parses, frame scores)."""
-    from analysis import actors
+    """Worker task: the per-article work of one file group (spaCy parses, frame scores).
+
+    The fast actor path parses only its sample of articles, on the client.
+    """
     from analysis.nlp import parse_texts
 
-    texts = part["text"].fillna("").astype(str).tolist()
     if method == "full":
-        parse_texts(texts)
-    else:  # the fast path parses only sentences with a quote mark or speech cue (private helper)
-        actors._speech_segments(texts, None, actors.load_lexicon(), False)
+        parse_texts(part["text"].fillna("").astype(str).tolist())
     return _score_frames(part, embed=embed, show_progress=False)
 
 

@@ -1,7 +1,9 @@
 """Quoted passages and speech attributions in parsed text: the mechanics behind ``extract_quotes``.
 
-Works on character offsets into an article's ``text`` and on spaCy dependency parses of either
-the whole article or of single sentences (the fast path), so both paths share one rule set.
+Works on character offsets into an article's ``text``. The full path reads attributions from a
+spaCy dependency parse (``find_attributions``); the fast path, for dumps too large to parse,
+from word-order rules over the sentence around each speech cue (``find_attributions_by_rule``).
+Both return the same ``Attribution`` records and share the quote, glue and content rules.
 Speakers are only located here (the subject phrase of a speech cue); naming them as actors,
 anonymous sources or institutions happens in ``analysis.actors``.
 """
@@ -41,6 +43,21 @@ class Attribution(NamedTuple):
     content_start: int
     content_end: int
     direct: bool
+
+
+class AttributionRules(NamedTuple):
+    """Word classes of the parse-free attribution rules (``attribution_rules`` in ``actors.yaml``)."""
+
+    cue_pattern: re.Pattern
+    auxiliaries: frozenset[str]
+    clause_words: frozenset[str]
+    prepositions: frozenset[str]
+    determiners: frozenset[str]
+    passive_auxiliaries: frozenset[str]
+    clause_openers: frozenset[str]
+    listener_forms: frozenset[str]
+    head_words: frozenset[str]
+    pronouns: frozenset[str]
 
 
 def find_quote_spans(text: str) -> list[tuple[int, int]]:
@@ -142,12 +159,60 @@ def find_attributions(
             content_end=content[1],
             direct=direct,
         )
-    nested = [
-        item
-        for item in found.values()
-        if not any(other.content_start <= item.cue_start < other.content_end for other in found.values())
-    ]
-    return sorted(nested, key=lambda item: (item.content_start, item.content_end))
+    return _outermost(found)
+
+
+def find_attributions_by_rule(
+    text: str,
+    *,
+    sentences: Sequence[tuple[int, int]],
+    quotes: Sequence[tuple[int, int]],
+    rules: AttributionRules,
+) -> list[Attribution]:
+    """Return the speech attributions of an article from word order alone, without a parse.
+
+    The fast path's counterpart of ``find_attributions``, with the same cues and content rules.
+    A cue word counts as a verb when it is written in lower case and no determiner stands
+    before it ("the state", "his claim"); passives ("was said") and participles other than
+    "quoted X as saying" are skipped. The speaker is the phrase read back from the verb over
+    auxiliaries and adverbs ("the ministry has also said") up to a clause word or punctuation,
+    past a relative clause or apposition between commas ("the TTP, which …, has claimed");
+    after a comma or quote mark with no such phrase, the phrase after the verb (", said the
+    foreign office"); after "according to", the phrase up to the next comma. Its head is the
+    last word before the first preposition, or the source word before trailing modifiers
+    ("sources familiar with …"). Reported content is the "that" clause, else what follows
+    the verb (after the listener of "told", "urged" …), else the rest of the sentence across a
+    comma, colon or dash.
+
+    Args:
+        text: The article text.
+        sentences: Sentence spans of ``text`` (``analysis.text.split_sentences``).
+        quotes: Direct-quote spans of the article (long enough to count as quotes).
+        rules: The word classes (``analysis.actors.load_lexicon().attribution_rules``).
+
+    Returns:
+        Attributions in text order, at most one per content span.
+    """
+    found: dict[tuple[int, int], Attribution] = {}
+    for sentence in sentences:
+        cues = [
+            match
+            for match in rules.cue_pattern.finditer(text, *sentence)
+            if not _inside(match.start(), quotes)
+        ]
+        if not cues:
+            continue
+        tokens = [_Token(*match.span(), match.group()) for match in _TOKEN.finditer(text, *sentence)]
+        position = {token.start: index for index, token in enumerate(tokens)}
+        for match in cues:
+            if match.start() not in position:
+                continue
+            attribution = _rule_attribution(
+                text, tokens, position[match.start()], match, sentence, quotes, rules
+            )
+            if attribution is not None and (attribution.content_start, attribution.content_end) not in found:
+                found[attribution.content_start, attribution.content_end] = attribution
+    return _outermost(found)
 
 
 def _cue(token, speech_verbs: frozenset[str]):
@@ -212,9 +277,13 @@ def _reported_content(text: str, verb, cue: str, offset: int, attribution: tuple
     root = verb  # the root's subtree is the sentence; cheaper than ``verb.sent``
     while root.head.i != root.i:
         root = root.head
-    sent_start = offset + root.left_edge.idx
-    sent_end = offset + root.right_edge.idx + len(root.right_edge.text)
-    start, end = attribution
+    sentence = (offset + root.left_edge.idx, offset + root.right_edge.idx + len(root.right_edge.text))
+    return _rest_of_sentence(text, sentence, attribution)
+
+
+def _rest_of_sentence(text: str, sentence: tuple[int, int], attribution: tuple[int, int]):
+    """Return the longer side of ``sentence`` around ``attribution`` if punctuation separates them."""
+    (sent_start, sent_end), (start, end) = sentence, attribution
     if start - sent_start >= sent_end - end:
         content = _trim(text, sent_start, start)
         glue = (content[1], start)
@@ -222,6 +291,241 @@ def _reported_content(text: str, verb, cue: str, offset: int, attribution: tuple
         content = _trim(text, end, sent_end)
         glue = (end, content[0])
     return content if _SEPARATOR.fullmatch(text, *glue) else None
+
+
+def _outermost(found: dict[tuple[int, int], Attribution]) -> list[Attribution]:
+    """Drop attributions whose cue sits inside another one's content; sort by content."""
+    nested = [
+        item
+        for item in found.values()
+        if not any(other.content_start <= item.cue_start < other.content_end for other in found.values())
+    ]
+    return sorted(nested, key=lambda item: (item.content_start, item.content_end))
+
+
+# --- parse-free rules ------------------------------------------------------------------------
+
+
+class _Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+
+
+# A word (with inner apostrophes, dots, hyphens: "Pakistan’s", "U.S", "Bhutto-Zardari") or one mark.
+_TOKEN = re.compile(r"\w+(?:['\u2019.&-]\w+)*|[^\w\s]")
+_PHRASE_MARKS = "()"  # an acronym in brackets stays inside its phrase: "Public Relations (ISPR)"
+_BEFORE_INVERSION = ",\u201d\u2019\"'\u2014\u2013-:"
+_RELATIVE = ("who", "which", "whose", "whom")
+_PHRASE_WORDS = 8  # a subject phrase longer than this is more likely a clause
+
+
+def _rule_attribution(text, tokens, index, match, sentence, quotes, rules) -> Attribution | None:
+    """Return the attribution opened by the cue ``match`` at ``tokens[index]``, or None."""
+    cue = match.group()
+    last = index + len(_TOKEN.findall(cue)) - 1  # "according to" spans two tokens
+    if cue.lower().startswith("according"):
+        speaker = _right_phrase(tokens, last + 1, rules)
+        name = "according to"
+    else:
+        speaker = _verb_subject(tokens, index, rules)
+        name = cue
+    if speaker is None:
+        return None
+    first, final, head = speaker
+    speaker_span = (tokens[first].start, tokens[final].end)
+    attribution_span = (min(speaker_span[0], match.start()), max(speaker_span[1], match.end()))
+    content = _direct_content(text, attribution_span, quotes)
+    direct = content is not None
+    if content is None:
+        if name == "according to":
+            content = _rest_of_sentence(text, sentence, attribution_span)
+        elif first > index:  # ", said the foreign office": what was said comes before
+            content = _trim(text, sentence[0], match.start())
+            content = content if _SEPARATOR.fullmatch(text, content[1], match.start()) else None
+        else:
+            after = _skip_listener(tokens, last + 1, name, rules)
+            if _starts_clause(tokens, after, rules):
+                content = _trim(text, tokens[after].start, sentence[1])
+            else:
+                content = _rest_of_sentence(text, sentence, attribution_span)
+        if content is None or content[1] - content[0] < 2:
+            return None
+        direct = any(start < content[1] and content[0] < end for start, end in quotes)
+    phrase_start = first
+    while phrase_start < head and tokens[phrase_start].text.lower() in rules.determiners:
+        phrase_start += 1
+    return Attribution(
+        cue=name.lower(),
+        cue_start=match.start(),
+        speaker_start=speaker_span[0],
+        speaker_end=speaker_span[1],
+        head_start=tokens[head].start,
+        head_end=tokens[head].end,
+        head_lemma=tokens[head].text.lower(),
+        phrase=text[tokens[phrase_start].start : tokens[head].end],
+        content_start=content[0],
+        content_end=content[1],
+        direct=direct,
+    )
+
+
+def _verb_subject(tokens, index: int, rules: AttributionRules) -> tuple[int, int, int] | None:
+    """Return ``(first, last, head)`` token indices of the speaker of the cue verb at ``index``."""
+    cue = tokens[index].text
+    before = tokens[index - 1].text.lower() if index else ""
+    if cue != cue.lower() or before in rules.determiners:  # "State", "the state"
+        return None
+    if cue.endswith("ing"):  # only "quoted X as saying"; other participles repeat a speaker
+        if before != "as":
+            return None
+        quoted = next(
+            (
+                at
+                for at in range(index - 2, max(-1, index - 2 - _PHRASE_WORDS), -1)
+                if tokens[at].text == "quoted"
+            ),
+            None,
+        )
+        return (
+            None
+            if quoted is None or quoted + 1 > index - 2
+            else _phrase(tokens, quoted + 1, index - 2, rules)
+        )
+    if before in rules.passive_auxiliaries:
+        return None
+    end = index - 1
+    while end >= 0 and tokens[end].text.lower() in rules.auxiliaries:
+        end -= 1
+    if end >= 0 and tokens[end].text.lower() == "to":  # an infinitive: "urged Kabul to once again say"
+        return None
+    if end < 0 or tokens[end].text in _BEFORE_INVERSION:
+        inverted = _right_phrase(tokens, index + 1, rules, strict=True)
+        if inverted is not None or end < 0 or tokens[end].text != ",":
+            return inverted
+        # "the TTP, which wants …, has claimed": the subject stands before the inserted clause
+        opening = next((at for at in range(end - 1, -1, -1) if tokens[at].text in _BEFORE_INVERSION), None)
+        if opening is None or tokens[opening].text != ",":
+            return None
+        end = opening - 1
+    return _left_phrase(tokens, end, rules)
+
+
+def _left_phrase(tokens, end: int, rules: AttributionRules) -> tuple[int, int, int] | None:
+    """Return the phrase ending at ``tokens[end]``, read back to a clause word or mark."""
+    if end < 0 or not _in_phrase(tokens[end], rules):
+        return None
+    if tokens[end].text.lower() in rules.pronouns:
+        return end, end, end
+    start = end
+    while (
+        start > 0
+        and end - start + 1 < _PHRASE_WORDS
+        and _in_phrase(tokens[start - 1], rules)
+        and tokens[start - 1].text.lower() not in rules.pronouns
+    ):
+        start -= 1
+    if tokens[start].text.lower() in rules.prepositions:  # "On Monday the minister said"
+        determiners = [at for at in range(start + 1, end + 1) if tokens[at].text.lower() in rules.determiners]
+        start = determiners[-1] if determiners else min(start + 2, end)
+    return _phrase(tokens, start, end, rules)
+
+
+def _right_phrase(tokens, start: int, rules: AttributionRules, *, strict: bool = False):
+    """Return the phrase starting at ``tokens[start]`` ("according to X", ", said X").
+
+    With ``strict`` it must open like a subject: a capital, a determiner, a pronoun or a source word.
+    """
+    end = start
+    while end < len(tokens) and end - start < _PHRASE_WORDS and _in_phrase(tokens[end], rules):
+        end += 1
+    if end == start or tokens[start].text in _PHRASE_MARKS:
+        return None
+    opener = tokens[start].text
+    lowered = opener.lower()
+    if strict and not (
+        opener[0].isupper()
+        or lowered in rules.determiners
+        or lowered in rules.pronouns
+        or lowered in rules.head_words
+    ):
+        return None
+    if lowered in rules.pronouns:
+        return start, start, start
+    return _phrase(tokens, start, end - 1, rules)
+
+
+def _phrase(tokens, start: int, end: int, rules: AttributionRules) -> tuple[int, int, int] | None:
+    """Return ``(start, end, head)``: the head is the last word before the first preposition.
+
+    A trailing lower-case modifier gives way to a source word before it ("sources familiar").
+    """
+    stop = next(
+        (at for at in range(start + 1, end + 1) if tokens[at].text.lower() in rules.prepositions), end + 1
+    )
+    words = [at for at in range(start, stop) if tokens[at].text not in _PHRASE_MARKS]
+    if not words:
+        return None
+    last = tokens[words[-1]].text
+    if last[0].isupper() or last.lower() in rules.head_words:
+        return start, end, words[-1]
+    known = [at for at in words if tokens[at].text.lower() in rules.head_words]
+    return start, end, (known or words)[-1]
+
+
+def _in_phrase(token: _Token, rules: AttributionRules) -> bool:
+    if token.text in _PHRASE_MARKS:
+        return True
+    if not (token.text[0].isalnum() or token.text[0] == "_") or token.text.lower() in rules.clause_words:
+        return False
+    return not (token.text.islower() and rules.cue_pattern.fullmatch(token.text))  # another cue verb
+
+
+def _skip_listener(tokens, after: int, cue: str, rules: AttributionRules) -> int:
+    """Return the index where reported content starts after a cue ending at ``after - 1``.
+
+    At a "that" within the next few words ("said on Monday that …"), else past the listener of
+    "told", "urged" … ("told reporters …", "told Arab News …").
+    """
+    for at in range(after, min(len(tokens), after + _PHRASE_WORDS)):
+        if tokens[at].text.lower() == "that":
+            return at
+        if not _in_phrase(tokens[at], rules):
+            break
+    if cue.lower() not in rules.listener_forms or after >= len(tokens):
+        return after
+    if tokens[after].text[0].isupper():
+        while after < len(tokens) and tokens[after].text[:1].isupper():
+            after += 1
+        return after
+    return after + (2 if tokens[after].text.lower() in rules.determiners else 1)
+
+
+def _starts_clause(tokens, at: int, rules: AttributionRules) -> bool:
+    """Tell whether reported content opens at ``tokens[at]`` ("said the talks", not "claimed victory").
+
+    It opens with "that", a determiner, a capital, a number or a subject pronoun, or with a
+    plain word whose verb follows within two words ("said talks would resume").
+    """
+    if at < len(tokens) and tokens[at].text.lower() == "that":
+        return True
+    if at >= len(tokens) or not _in_phrase(tokens[at], rules) or tokens[at].text in _PHRASE_MARKS:
+        return False
+    word = tokens[at].text
+    lowered = word.lower()
+    if lowered in rules.prepositions:
+        return False
+    if (
+        word[0].isupper()
+        or word[0].isdigit()
+        or lowered in rules.determiners
+        or lowered in rules.clause_openers
+    ):
+        return True
+    following = (token.text.lower() for token in tokens[at + 1 : at + 3])
+    return any(
+        next_word in rules.auxiliaries or next_word in rules.passive_auxiliaries for next_word in following
+    )
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
