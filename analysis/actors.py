@@ -16,6 +16,7 @@ word-order rules around each speech cue word instead of a dependency parse.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter, defaultdict
@@ -32,7 +33,7 @@ from tqdm import tqdm
 from analysis import paths
 from analysis.cache import cached_result, code_version, hash_rows, hash_text
 from analysis.corpus import UNKNOWN_OUTLET, sample_articles
-from analysis.nlp import default_pipeline_id, parse_texts
+from analysis.nlp import PARALLEL_MIN_CHARS, default_pipeline_id, parse_texts
 from analysis.quotes import (
     AttributionRules,
     count_words,
@@ -41,6 +42,7 @@ from analysis.quotes import (
     find_quote_spans,
 )
 from analysis.text import split_sentences
+from analysis.workers import count_processes, map_items
 
 MENTION_COLUMNS = ["article_id", "outlet", "actor", "surface", "type", "start", "end"]
 QUOTE_COLUMNS = [
@@ -96,9 +98,8 @@ def load_lexicon() -> Lexicon:
     title_alternatives = "|".join(r"\.?\s+".join(map(re.escape, title.split())) for title in titles)
     variants = {word: group[0] for group in raw["variants"] for word in group}
     verbs = frozenset(raw["speech_verbs"])
-    words = sorted({form for verb in verbs for form in _inflections(verb)} | set(raw["speech_forms"]))
+    words = {form for verb in verbs for form in _inflections(verb)} | set(raw["speech_forms"])
     phrases = [r"\s+".join(map(re.escape, phrase.split())) for phrase in raw["speech_phrases"]]
-    cue_pattern = re.compile(r"\b(?:" + "|".join(words + phrases) + r")\b", re.IGNORECASE)
     rules = {name: frozenset(values) for name, values in raw["attribution_rules"].items()}
     anonymous, institutions = frozenset(raw["anonymous_heads"]), frozenset(raw["institution_heads"])
     return Lexicon(
@@ -118,7 +119,9 @@ def load_lexicon() -> Lexicon:
         pronouns=dict(raw["pronouns"]),
         min_quote_words=int(raw["min_quote_words"]),
         attribution_rules=AttributionRules(
-            cue_pattern=cue_pattern,
+            cue_words=frozenset(words),
+            cue_phrases=re.compile(r"(?:" + "|".join(phrases) + r")\b", re.IGNORECASE),
+            phrase_openers=frozenset(phrase.split()[0].lower() for phrase in raw["speech_phrases"]),
             head_words=anonymous | institutions,
             pronouns=frozenset(raw["pronouns"]),
             **rules,
@@ -235,7 +238,7 @@ def extract_mentions(
         ``attrs["articles"]`` holds lists ``article_id``, ``outlet``, ``n_words`` of the articles
         read, which ``count_actors`` uses for rates.
     """
-    return _analyse_cached(articles, actors_file, method, show_progress, quotes=False)[0]
+    return _analyse_cached(articles, actors_file, method, show_progress)[0]
 
 
 def extract_quotes(
@@ -251,10 +254,11 @@ def extract_quotes(
     after) and reported speech ("X said that…", "according to X", "X told Y…") are found from
     the dependency parse; the fast path reads them from word order around each speech cue
     (``analysis.quotes.find_attributions_by_rule``; on a 1,000-article synthetic dump its
-    (article, speaker) pairs agree with the full path's at F1 0.77). Speakers are typed: ``named`` (a named person), ``pronoun-resolved``
-    ("he added", resolved to the nearest preceding person, or "it said" to the last institution
-    speaker), ``institution`` (a named organisation or state, or "the foreign office"),
-    ``anonymous`` ("sources say", "official sources claimed") or ``unresolved``.
+    (article, speaker) pairs agree with the full path's at F1 0.77). Speakers are typed:
+    ``named`` (a named person), ``pronoun-resolved`` ("he added", resolved to the nearest
+    preceding person, or "it said" to the last institution speaker), ``institution`` (a named
+    organisation or state, or "the foreign office"), ``anonymous`` ("sources say", "official
+    sources claimed") or ``unresolved``.
 
     Args:
         articles: The article frame of ``analysis.load_articles``; duplicates are skipped.
@@ -268,7 +272,7 @@ def extract_quotes(
         ``direct``, ``start``, ``end`` (offsets of ``content`` in ``text``), sorted by article
         and position.
     """
-    return _analyse_cached(articles, actors_file, method, show_progress, quotes=True)[1]
+    return _analyse_cached(articles, actors_file, method, show_progress)[1]
 
 
 def assign_sides(frame: pd.DataFrame, *, actors_file: Path | str | None = None) -> pd.DataFrame:
@@ -597,8 +601,12 @@ def choose_method(distinct: pd.DataFrame) -> str:
     return "full" if int(words.sum()) <= FULL_PATH_MAX_WORDS else "fast"
 
 
-def _analyse_cached(articles: pd.DataFrame, actors_file, method: str, show_progress: bool, *, quotes: bool):
-    """``_analyse`` through the result cache, keyed by the articles, the actors file, method and code."""
+def _analyse_cached(articles: pd.DataFrame, actors_file, method: str, show_progress: bool):
+    """``_analyse`` through the result cache, keyed by the articles, the actors file, method and code.
+
+    Mentions and quotes are computed together (quotes need the mentions to name speakers), so
+    ``extract_mentions`` followed by ``extract_quotes`` computes once.
+    """
     if method not in ("auto", "full", "fast"):
         raise ValueError(f"method must be 'auto', 'full' or 'fast', not {method!r}")
     corpus = _corpus(articles)
@@ -608,15 +616,15 @@ def _analyse_cached(articles: pd.DataFrame, actors_file, method: str, show_progr
     analyst = path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
     sample = str(SAMPLE_ARTICLES) if method == "fast" else ""
     digest = hash_rows(corpus, ["article_id", "outlet", "n_words", "text"])
-    key = hash_text(code_version(), default_pipeline_id(), method, sample, str(quotes), analyst, digest)
+    key = hash_text(code_version(), default_pipeline_id(), method, sample, analyst, digest)
     return cached_result(
         "actor_results",
         key,
-        lambda: _analyse(corpus, load_actor_file(actors_file), method, show_progress, quotes=quotes),
+        lambda: _analyse(corpus, load_actor_file(actors_file), method, show_progress),
     )
 
 
-def _analyse(corpus: pd.DataFrame, spec: ActorSpec, method: str, show_progress: bool, *, quotes: bool):
+def _analyse(corpus: pd.DataFrame, spec: ActorSpec, method: str, show_progress: bool):
     texts = corpus["text"].tolist()
     lexicon = load_lexicon()
     acronyms = _collect_acronyms(texts)
@@ -637,22 +645,9 @@ def _analyse(corpus: pd.DataFrame, spec: ActorSpec, method: str, show_progress: 
         "outlet": [None if pd.isna(outlet) else str(outlet) for outlet in corpus["outlet"]],
         "n_words": corpus["n_words"].astype(int).tolist(),
     }
-    if not quotes:
-        return mentions, None
-    if docs is None:  # the fast path attributes by word order: parsing every speech sentence of
-        # a large dump took longer than all other stages together (about 500 sentences/s)
-        rules = lexicon.attribution_rules
-
-        def attribute(_, text, spans):
-            return find_attributions_by_rule(text, sentences=split_sentences(text), quotes=spans, rules=rules)
-    else:
-
-        def attribute(index, text, spans):
-            return find_attributions(
-                docs[index], text, offset=0, quotes=spans, speech_verbs=lexicon.speech_verbs
-            )
-
-    return mentions, _quote_frame(corpus, texts, attribute, mentions, names, lexicon, show_progress)
+    # The fast path attributes by word order: parsing every speech sentence of a large dump took
+    # longer than all other stages together (about 500 sentences a second).
+    return mentions, _quote_frame(corpus, texts, docs, mentions, names, lexicon, show_progress)
 
 
 def _corpus(articles: pd.DataFrame) -> pd.DataFrame:
@@ -743,11 +738,15 @@ def _whole_word(text: str, start: int, end: int) -> bool:
 def _select(candidates: list[_Mention]) -> list[_Mention]:
     """Keep non-overlapping mentions, preferring higher priority, then longer spans."""
     chosen: list[_Mention] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the chosen spans, disjoint, sorted by start
+    ends: list[int] = []
     for mention in sorted(candidates, key=lambda m: (-m.priority, -(m.end - m.start), m.start)):
-        if all(mention.end <= start or mention.start >= end for start, end in taken):
-            chosen.append(mention)
-            taken.append((mention.start, mention.end))
+        at = bisect.bisect_right(starts, mention.start)
+        if (at and ends[at - 1] > mention.start) or (at < len(starts) and starts[at] < mention.end):
+            continue
+        chosen.append(mention)
+        starts.insert(at, mention.start)
+        ends.insert(at, mention.end)
     return sorted(chosen, key=lambda m: m.start)
 
 
@@ -784,13 +783,17 @@ def _resolve_article(
         mention.full = len(display.split()) > 1
         if mention.key and mention.key not in lexicon.ignore and mention.end > mention.start:
             mentions.append(mention)
-    full_names = [m.key for m in mentions if m.label == "PERSON" and m.full]
-    for index, mention in enumerate(mentions):
+    full_names = {m.key for m in mentions if m.label == "PERSON" and m.full}
+    earlier: set[str] = set()  # full person names written before the current mention
+    for mention in mentions:
         mention.link = mention.key
-        if mention.full or mention.key in spec.canonical or mention.key in acronyms:
+        if mention.full:
+            if mention.label == "PERSON":
+                earlier.add(mention.key)
             continue
-        earlier = {m.key for m in mentions[:index] if m.label == "PERSON" and m.full}
-        target = _unique_holder(mention.key, earlier) or _unique_holder(mention.key, set(full_names))
+        if mention.key in spec.canonical or mention.key in acronyms:
+            continue
+        target = _unique_holder(mention.key, earlier) or _unique_holder(mention.key, full_names)
         if target:
             mention.link, mention.label = target, "PERSON"
     if doc is not None:
@@ -1051,11 +1054,29 @@ def _fast_mentions(corpus, texts, lexicon, spec, acronyms, show_progress):
         automaton.add_word(surface, surface)
     if len(automaton):
         automaton.make_automaton()
-    surface_labels = {surface: _majority(counter) for surface, counter in labels.items()}
-    return [
-        _resolve_article(text, _match_surfaces(text, automaton, surface_labels, 1), lexicon, spec, acronyms)
-        for text in tqdm(texts, desc="actors (fast)", unit="article", disable=not show_progress)
-    ]
+    shared = {
+        "automaton": automaton,
+        "labels": {surface: _majority(counter) for surface, counter in labels.items()},
+        "lexicon": lexicon,
+        "spec": spec,
+        "acronyms": acronyms,
+    }
+    processes = count_processes(sum(map(len, texts)), min_chars=PARALLEL_MIN_CHARS)
+    return map_items(
+        _match_article,
+        texts,
+        shared=shared,
+        processes=processes,
+        desc="actors (fast)",
+        show_progress=show_progress,
+    )
+
+
+def _match_article(
+    text: str, *, automaton, labels, lexicon: Lexicon, spec: ActorSpec, acronyms
+) -> list[_Mention]:
+    """The fast path's mentions of one article: the sample's surface forms, found and resolved."""
+    return _resolve_article(text, _match_surfaces(text, automaton, labels, 1), lexicon, spec, acronyms)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1069,49 +1090,66 @@ class _Named(NamedTuple):
     type: str
 
 
-def _quote_frame(
-    corpus, texts, attribute, mentions: pd.DataFrame, names, lexicon: Lexicon, show_progress: bool
-):
-    """One row per attribution; ``attribute(index, text, quote spans)`` finds an article's attributions."""
+def _quote_frame(corpus, texts, docs, mentions: pd.DataFrame, names, lexicon: Lexicon, show_progress: bool):
+    """One row per attribution: from the parses ``docs``, or by word-order rules when ``None``."""
     by_article: dict[str, list[_Named]] = defaultdict(list)
     columns = ["article_id", "start", "end", "actor", "type"]
     for article_id, start, end, actor, kind in zip(
         *(mentions[column].tolist() for column in columns), strict=True
     ):
         by_article[article_id].append(_Named(start, end, actor, kind))
-    rows = []
-    articles = zip(corpus["article_id"], corpus["outlet"], texts, strict=True)
-    for index, (article_id, outlet, text) in enumerate(
-        tqdm(articles, total=len(texts), desc="quotes", unit="article", disable=not show_progress)
-    ):
-        quotes = [
-            span
-            for span in find_quote_spans(text)
-            if count_words(text[span[0] : span[1]]) >= lexicon.min_quote_words
-        ]
-        previous: list[tuple[str, str]] = []
-        for attribution in attribute(index, text, quotes):
-            speaker, kind = _speaker(attribution, by_article[article_id], quotes, previous, names, lexicon)
-            previous.append((speaker, kind))
-            content = text[attribution.content_start : attribution.content_end]
-            rows.append(
-                (
-                    article_id,
-                    outlet,
-                    speaker,
-                    kind,
-                    attribution.cue,
-                    content,
-                    attribution.direct,
-                    attribution.content_start,
-                    attribution.content_end,
-                )
-            )
+    named = [by_article.get(article_id, []) for article_id in corpus["article_id"]]
+    if docs is None:
+        items = list(zip(texts, named, [None] * len(texts), strict=True))
+        processes = count_processes(sum(map(len, texts)), min_chars=PARALLEL_MIN_CHARS)
+    else:  # parses stay in this process: pickling them costs more than attributing
+        items = list(zip(texts, named, docs, strict=True))
+        processes = 1
+    found = map_items(
+        _article_quotes,
+        items,
+        shared={"names": names, "lexicon": lexicon},
+        processes=processes,
+        desc="quotes",
+        show_progress=show_progress,
+    )
+    rows = [
+        (article_id, outlet, *row)
+        for article_id, outlet, article_rows in zip(
+            corpus["article_id"], corpus["outlet"], found, strict=True
+        )
+        for row in article_rows
+    ]
     frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     frame = frame.astype({"direct": "bool", "start": "int64", "end": "int64"})
     for column in ("article_id", "outlet", "speaker", "speaker_kind", "cue", "content"):
         frame[column] = frame[column].astype("string")
     return frame.sort_values(["article_id", "start", "end"]).reset_index(drop=True)
+
+
+def _article_quotes(item, *, names: dict[str, str], lexicon: Lexicon) -> list[tuple]:
+    """The quote rows of one article ``(text, named mentions, parse or None)``, without its ids."""
+    text, named, doc = item
+    quotes = [
+        span
+        for span in find_quote_spans(text)
+        if count_words(text[span[0] : span[1]]) >= lexicon.min_quote_words
+    ]
+    if doc is None:
+        sentences = split_sentences(text)
+        found = find_attributions_by_rule(
+            text, sentences=sentences, quotes=quotes, rules=lexicon.attribution_rules
+        )
+    else:
+        found = find_attributions(doc, text, offset=0, quotes=quotes, speech_verbs=lexicon.speech_verbs)
+    rows = []
+    previous: list[tuple[str, str]] = []
+    for attribution in found:
+        speaker, kind = _speaker(attribution, named, quotes, previous, names, lexicon)
+        previous.append((speaker, kind))
+        start, end = attribution.content_start, attribution.content_end
+        rows.append((speaker, kind, attribution.cue, text[start:end], attribution.direct, start, end))
+    return rows
 
 
 def _speaker(

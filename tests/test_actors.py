@@ -7,7 +7,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from analysis import actors, nlp, paths
+from analysis import actors, nlp, paths, workers
 from analysis.quotes import find_attributions_by_rule, find_quote_spans
 from analysis.text import split_sentences
 
@@ -349,17 +349,17 @@ def test_fast_path_agrees_with_full_path(seeds, monkeypatch):
 
 
 def test_large_parses_use_worker_processes_with_the_same_result(tmp_path, monkeypatch):
-    cores = min(nlp.MAX_PROCESSES, len(os.sched_getaffinity(0)))
-    assert nlp._processes(nlp.PARALLEL_MIN_TEXTS - 1) == 1
-    assert nlp._processes(nlp.PARALLEL_MIN_TEXTS) == cores
+    cores = min(workers.MAX_PROCESSES, len(os.sched_getaffinity(0)))
+    assert nlp._processes(["x" * (nlp.PARALLEL_MIN_CHARS - 1)]) == 1
+    assert nlp._processes(["x" * nlp.PARALLEL_MIN_CHARS]) == cores
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
-    assert nlp._processes(nlp.PARALLEL_MIN_TEXTS) == 1  # a Dask worker may not start children
+    assert nlp._processes(["x" * nlp.PARALLEL_MIN_CHARS]) == 1  # a Dask worker may not start children
     monkeypatch.undo()
     texts = ["The minister said talks would resume.", "Officials in Kabul denied it.", "Sources said so."]
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "one"))
     alone = [doc.to_json() for doc in nlp.parse_texts(texts, disable=("ner",))]
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "many"))
-    monkeypatch.setattr(nlp, "PARALLEL_MIN_TEXTS", 2)
+    monkeypatch.setattr(nlp, "PARALLEL_MIN_CHARS", 2)
     assert [doc.to_json() for doc in nlp.parse_texts(texts, disable=("ner",))] == alone
 
 
@@ -404,3 +404,32 @@ def test_rule_attribution_cases(sentence, expected):
         assert got == []
     else:
         assert len(got) == 1 and got[0][:2] == expected[:2] and got[0][2].startswith(expected[2])
+
+
+def test_fast_path_in_worker_processes_gives_the_same_tables(tmp_path, monkeypatch):
+    from analysis import load_articles
+
+    articles = load_articles(paths.DEFAULT_DUMP_DIR)
+    tables = {}
+    for name, min_chars in (("one", 10**12), ("many", 1)):
+        monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / name))
+        monkeypatch.setattr(actors, "PARALLEL_MIN_CHARS", min_chars)
+        monkeypatch.setattr(workers, "CHUNK_ITEMS", 2)
+        tables[name] = (
+            actors.extract_mentions(articles, actors_file=SEED_ACTORS, method="fast"),
+            actors.extract_quotes(articles, actors_file=SEED_ACTORS, method="fast"),
+        )
+    for one, many in zip(tables["one"], tables["many"], strict=True):
+        pd.testing.assert_frame_equal(one, many)
+
+
+def test_map_items_keeps_item_order_across_processes():
+    items = list(range(11))
+    expected = [item * 3 + 1 for item in items]
+    for processes in (1, 2):
+        got = workers.map_items(_scale, items, shared={"factor": 3}, processes=processes, desc="test")
+        assert got == expected
+
+
+def _scale(item, *, factor):
+    return item * factor + 1
