@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
+import pickle
 import re
 import sys
 import zlib
@@ -58,7 +58,8 @@ MAX_TITLE_WORDS = 30
 
 _STRING_COLUMNS = tuple(column for column in COLUMNS if column not in {"published", "boilerplate", "n_words"})
 _CACHE_NAMESPACE = "corpus_files"
-_FILES_PER_BATCH = 500
+_FILES_PER_BATCH = 2000  # files per cache transaction: fewer commits, a small loss on a crash
+_MINHASH_BLOCK = 2**15  # shingles permuted at once: 16 MB of 32-bit values
 _BULLET = re.compile(r"^[•·▪▫◦‣►▸●○■□\-*–—]\s+")
 _SENTENCE_END = re.compile(r"[.,;:]['\"’”)]*$")
 _WORD = re.compile(r"\w+")
@@ -108,6 +109,7 @@ class _Patterns:
     footer_outlets: tuple[tuple[str, str], ...]
     chrome: dict[str, str]
     self_reference: re.Pattern[str] | None
+    self_reference_names: re.Pattern[str]
     self_names: dict[str, str]
     names: dict[str, str]
     domains: dict[str, str]
@@ -172,7 +174,9 @@ def load_articles(
         raise CorpusError(
             f"no article could be loaded from dump {root.name!r} ({len(files)} files; {reasons})"
         )
-    articles = _assemble(rows, manifest_table)
+    frame = _frame(rows)
+    del rows  # the frame holds the articles now: free the row dicts and their texts
+    articles = _assemble(frame, manifest_table)
     _warn_skipped(skipped_table)
     articles.attrs["skipped"] = skipped_table
     return articles
@@ -264,6 +268,9 @@ def _load_patterns() -> _Patterns:
             line_patterns.append(re.escape(str(line)))
     verbs = "|".join(outlets.get("self_reference_verbs") or [])
     references = "|".join(_name_pattern(name) for name in sorted(self_names, key=lambda n: (-len(n), n)))
+    # Every self-reference contains one of these literals (the name without its optional "The"),
+    # so lines without any skip the slow search for a verb at every word boundary.
+    literals = sorted({re.escape(_name_literal(name)) for name in self_names}, key=lambda n: (-len(n), n))
     self_names = {_reference_key(reference): name for reference, name in self_names.items()}
     footers = "|".join(f"(?P<f{index}>{re.escape(text)})" for index, (text, _) in enumerate(footer_outlets))
     return _Patterns(
@@ -276,6 +283,7 @@ def _load_patterns() -> _Patterns:
         self_reference=re.compile(rf"\b(?i:{verbs})\s+(?P<name>{references})(?![\w-])")
         if verbs and references
         else None,
+        self_reference_names=re.compile("|".join(literals) or "(?!)"),
         self_names=self_names,
         names=names,
         domains=domains,
@@ -303,6 +311,12 @@ def _name_pattern(name: str) -> str:
     return rf"(?:[Tt]he\s+)?{re.escape(name)}"
 
 
+def _name_literal(name: str) -> str:
+    """Return the part of a self-reference name that ``_name_pattern`` matches verbatim."""
+    article, _, rest = name.partition(" ")
+    return rest if article.lower() == "the" and rest else name
+
+
 # --- parsing one file -------------------------------------------------------------------------
 
 
@@ -320,10 +334,14 @@ def _parse_batch(batch: list[formats.DumpFile], patterns: _Patterns) -> Iterator
         items.append((item.source_file, data))
 
     def compute(missing: list[tuple[str, bytes]]) -> list[bytes]:
-        return [json.dumps(_parse_safely(name, data, patterns)).encode("utf-8") for name, data in missing]
+        # Pickle, not JSON: several times faster to load, and the cache is trusted like the code.
+        return [
+            pickle.dumps(_parse_safely(name, data, patterns), protocol=pickle.HIGHEST_PROTOCOL)
+            for name, data in missing
+        ]
 
     for value in cache.cached_map(_CACHE_NAMESPACE, keys, items, compute):
-        yield json.loads(value)
+        yield pickle.loads(value)
 
 
 def _parse_safely(source_file: str, data: bytes, patterns: _Patterns) -> dict[str, Any]:
@@ -342,7 +360,7 @@ def _parse_safely(source_file: str, data: bytes, patterns: _Patterns) -> dict[st
 def _parse_file(source_file: str, data: bytes, patterns: _Patterns) -> dict[str, Any]:
     """Parse one file into article rows (without manifest and duplicates) and problems."""
     result: dict[str, Any] = {"source_file": source_file, "articles": [], "problems": []}
-    suffix = Path(source_file).suffix.lower()
+    suffix = formats.file_suffix(source_file).lower()
     try:
         text = formats.decode_text(data)
         if suffix in formats.RECORD_SUFFIXES:
@@ -382,7 +400,7 @@ def _base_id(source_file: str) -> str:
     """Return the id prefix of a file: its path without ``.txt``, hashed when not filename-safe."""
     is_txt = source_file.lower().endswith(".txt")
     stem = source_file[:-4] if is_txt else source_file
-    ambiguous = is_txt and Path(stem).suffix.lower() in formats.SUPPORTED_SUFFIXES
+    ambiguous = is_txt and formats.file_suffix(stem).lower() in formats.SUPPORTED_SUFFIXES
     if _SAFE_ID.fullmatch(stem) and "__" not in stem and not ambiguous:
         return stem.replace("/", "__")
     readable = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)[:60].strip("_") or "file"
@@ -473,7 +491,7 @@ def _title_blocks(lines: list[str], kinds: list[str]) -> list[tuple[int, int]]:
 
 
 def _is_headline(line: str) -> bool:
-    words = len(line.split())
+    words = len(line.split(maxsplit=MAX_TITLE_WORDS))  # more than MAX_TITLE_WORDS words give one more
     return 2 <= words <= MAX_TITLE_WORDS and not _SENTENCE_END.search(line) and not _BULLET.match(line)
 
 
@@ -539,23 +557,25 @@ def _parse_records(text: str, suffix: str, patterns: _Patterns, problems: list[s
             problems.append(problem)
         if record is None:
             continue
-        field_name, body = formats.pick_field(record, "text")
+        names = formats.field_names(record)
+        field_name, body = formats.pick_field(record, "text", names=names)
         if body is None:
             problems.append(
                 f"record {position}: no text field (tried {', '.join(formats.FIELD_ALIASES['text'])})"
             )
             continue
         draft = _Draft(
-            position=position, title=formats.as_text(formats.pick_field(record, "title")[1]) or None
+            position=position,
+            title=formats.as_text(formats.pick_field(record, "title", names=names)[1]) or None,
         )
-        summary = formats.as_text(formats.pick_field(record, "summary")[1])
+        summary = formats.as_text(formats.pick_field(record, "summary", names=names)[1])
         draft.summary = [summary] if summary else []
-        draft.url, problem = formats.web_url(formats.pick_field(record, "url")[1])
+        draft.url, problem = formats.web_url(formats.pick_field(record, "url", names=names)[1])
         if problem:
             problems.append(f"record {position}: {problem}")
-        published = formats.parse_date(formats.pick_field(record, "date")[1])
+        published = formats.parse_date(formats.pick_field(record, "date", names=names)[1])
         draft.published = published.isoformat() if published else None
-        _add_outlet_field(draft, record, patterns)
+        _add_outlet_field(draft, record, names, patterns)
         _fill_body(draft, formats.as_text(body), patterns)
         if not draft.paragraphs:
             problems.append(f"record {position}: empty {field_name} after removing boilerplate")
@@ -603,21 +623,27 @@ def _line_evidence(line: str, patterns: _Patterns) -> list[tuple[int, str, str]]
             found.append((_FOOTER, outlet, f"footer '{footer}'"))
     if line in patterns.chrome:
         found.append((_CHROME, patterns.chrome[line], f"page chrome '{line}'"))
-    if patterns.self_reference is not None and len(line) <= _MAX_EVIDENCE_LINE:
+    if (
+        patterns.self_reference is not None
+        and len(line) <= _MAX_EVIDENCE_LINE
+        and patterns.self_reference_names.search(line)
+    ):
         for match in patterns.self_reference.finditer(line):
             outlet = patterns.self_names[_reference_key(match.group("name"))]
             found.append((_SELF, outlet, " ".join(match.group(0).split())))
     return found
 
 
-def _add_outlet_field(draft: _Draft, record: dict[str, Any], patterns: _Patterns) -> None:
-    field_name, value = formats.pick_field(record, "outlet")
+def _add_outlet_field(
+    draft: _Draft, record: dict[str, Any], names: dict[str, Any], patterns: _Patterns
+) -> None:
+    field_name, value = formats.pick_field(record, "outlet", names=names)
     value = " ".join(formats.as_text(value, limit=200).split())
     if value and not _DOMAIN.match(value.lower()):
         draft.evidence.append((_FIELD, _canonical_name(value, patterns), f"record field {field_name}"))
     elif value:
         _add_domain_evidence(draft, value, f"record field {field_name}", patterns)
-    domain_field, domain = formats.pick_field(record, "domain")
+    domain_field, domain = formats.pick_field(record, "domain", names=names)
     _add_domain_evidence(draft, formats.as_text(domain, limit=200), f"record field {domain_field}", patterns)
     _add_domain_evidence(draft, draft.url, "url domain", patterns)
 
@@ -709,14 +735,15 @@ def _read_manifest(
         elif target in rows:
             problems.append((name, f"manifest row {position}: second entry for {target!r} ignored"))
         else:
-            published = formats.parse_date(formats.pick_field(record, "date")[1])
-            url, problem = formats.web_url(formats.pick_field(record, "url")[1])
+            names = formats.field_names(record)
+            published = formats.parse_date(formats.pick_field(record, "date", names=names)[1])
+            url, problem = formats.web_url(formats.pick_field(record, "url", names=names)[1])
             if problem:
                 problems.append((name, f"manifest row {position}: {problem}"))
             rows[target] = {
                 "source_file": target,
                 "outlet": " ".join(
-                    formats.as_text(formats.pick_field(record, "outlet")[1], limit=200).split()
+                    formats.as_text(formats.pick_field(record, "outlet", names=names)[1], limit=200).split()
                 )
                 or None,
                 "url": url,
@@ -766,8 +793,19 @@ def _manifest_path(value: str) -> str | None:
     return "/".join(parts) or None
 
 
-def _assemble(rows: list[dict[str, Any]], manifest: pd.DataFrame) -> pd.DataFrame:
-    articles = pd.DataFrame(rows)
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Return the article rows as a DataFrame sorted by ``article_id``.
+
+    The rows are put in order before the frame is built: sorting the built frame would copy
+    every column, article texts included. The order is pandas' sort of the same ids.
+    """
+    ids = pd.DataFrame({"article_id": [row["article_id"] for row in rows]})
+    return pd.DataFrame([rows[position] for position in ids.sort_values("article_id").index])
+
+
+def _assemble(articles: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
+    """Apply the manifest, parse dates, mark duplicates and set the column types of ``COLUMNS``."""
+    articles = articles.copy(deep=False)  # copy-on-write: the caller's frame stays as it was
     if len(manifest):
         listed = manifest.set_index("source_file")
         for column in ("outlet", "url", "published"):
@@ -778,7 +816,6 @@ def _assemble(rows: list[dict[str, Any]], manifest: pd.DataFrame) -> pd.DataFram
     published = pd.to_datetime(articles["published"], errors="coerce", format="ISO8601")
     latest = pd.Timestamp.now(tz="UTC").tz_localize(None) + timedelta(days=1)
     articles["published"] = published.where(published <= latest).astype("datetime64[ns]")
-    articles = articles.sort_values("article_id", ignore_index=True)
     articles = mark_duplicates(articles.assign(duplicate_of=None))
     for column in _STRING_COLUMNS:
         articles[column] = articles[column].astype("str")
@@ -791,10 +828,11 @@ def mark_duplicates(
 ) -> pd.DataFrame:
     """Set ``duplicate_of`` on every article whose text is a near-verbatim copy of an earlier one.
 
-    Texts are compared as sets of word 5-shingles with MinHash LSH (datasketch), so the cost
-    grows linearly with the number of articles. "Earlier" means published earlier; articles
-    without a date come after dated ones, and ties go to the smaller ``article_id``. A copy
-    points to the first article of its group, never to another copy.
+    Texts are compared as sets of word 5-shingles with MinHash LSH (bands chosen by
+    datasketch), so the cost grows linearly with the number of articles. "Earlier" means
+    published earlier; articles without a date come after dated ones, and ties go to the
+    smaller ``article_id``. A copy points to the first article of its group, never to
+    another copy.
 
     Args:
         articles: Article table with ``article_id``, ``text`` and optionally ``published``.
@@ -803,53 +841,133 @@ def mark_duplicates(
 
     Returns:
         A copy of ``articles`` with ``duplicate_of`` (article id or missing).
-    """
-    from datasketch import LeanMinHash, MinHashLSH
 
-    # Candidates are checked against the estimated similarity below, so the bands are tuned to
-    # miss few true copies (weights favour false positives over false negatives).
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=(0.1, 0.9))
-    originals: dict[str, LeanMinHash] = {}
-    duplicate_of: dict[str, str] = {}
+    Raises:
+        ValueError: When two articles that are not copies of each other share an ``article_id``.
+    """
     keys = ["published", "article_id"] if "published" in articles else ["article_id"]
-    order = articles.sort_values(keys, na_position="last", kind="stable")
-    texts = order["text"].fillna("").astype(str).tolist()
-    for article_id, hashvalues in zip(order["article_id"], _signatures(texts, show_progress), strict=True):
-        if not hashvalues:
-            continue
-        values = np.frombuffer(hashvalues, dtype=np.uint32)  # the affine32 scheme's 32-bit values
-        signature = LeanMinHash(seed=1, hashvalues=values, scheme="affine32")
-        matches = sorted(
-            key for key in lsh.query(signature) if originals[key].jaccard(signature) >= threshold
-        )
-        if matches:
-            duplicate_of[article_id] = matches[0]
-        else:
-            lsh.insert(article_id, signature)
-            originals[article_id] = signature
+    # Sort the keys only, not the whole table with its texts.
+    order = articles[keys].reset_index(drop=True).sort_values(keys, na_position="last", kind="stable").index
+    texts = articles["text"].fillna("").astype(str).tolist()
+    ids = articles["article_id"].tolist()
+    signatures = _signatures([texts[position] for position in order], show_progress)
+    duplicate_of = _find_copies([ids[position] for position in order], signatures, threshold=threshold)
     result = articles.copy()
     result["duplicate_of"] = result["article_id"].map(duplicate_of)
     return result
 
 
-def _signatures(texts: list[str], show_progress: bool) -> list[bytes]:
-    """MinHash values of each text's shingles (empty for a text without words), cached by text."""
-    from datasketch import MinHash
+def _find_copies(ids: list[str], signatures: list[bytes], *, threshold: float) -> dict[str, str]:
+    """Map each copy's id to the smallest id among the earlier originals it matches.
 
-    permutations = MinHash(num_perm=NUM_PERM, seed=1).permutations
+    Articles are taken in the order given. Candidates are earlier originals that share at least
+    one LSH band with the article; the copies are those whose estimated Jaccard similarity (the
+    share of equal MinHash values) reaches ``threshold``. Band buckets are computed for all
+    articles at once, so only articles that share a bucket with another one are visited.
+    """
+    rows = [index for index, value in enumerate(signatures) if value]
+    if not rows:
+        return {}
+    matrix = np.frombuffer(b"".join(signatures[index] for index in rows), dtype=np.uint32)
+    matrix = matrix.reshape(len(rows), NUM_PERM)
+    bands = _band_ranges(threshold)
+    buckets = np.empty((len(rows), len(bands)), dtype=np.int64)
+    shared = np.zeros(len(rows), dtype=bool)
+    offset = 0
+    for column, (start, end) in enumerate(bands):
+        band = np.ascontiguousarray(matrix[:, start:end]).view(np.dtype((np.void, 4 * (end - start))))
+        _, inverse, counts = np.unique(band.ravel(), return_inverse=True, return_counts=True)
+        buckets[:, column] = inverse + offset
+        shared |= counts[inverse] > 1
+        offset += len(counts)
+    members: dict[int, list[int]] = {}
+    copy_of: dict[int, str] = {}
+    for row in np.flatnonzero(shared).tolist():
+        row_buckets = buckets[row].tolist()
+        candidates = {member for bucket in row_buckets for member in members.get(bucket, ())}
+        matches = [
+            ids[rows[member]]
+            for member in candidates
+            if np.count_nonzero(matrix[member] == matrix[row]) / NUM_PERM >= threshold
+        ]
+        if matches:
+            copy_of[row] = min(matches)
+        else:
+            for bucket in row_buckets:
+                members.setdefault(bucket, []).append(row)
+    originals = [ids[index] for row, index in enumerate(rows) if row not in copy_of]
+    if len(set(originals)) != len(originals):
+        raise ValueError("two different articles share an article_id")
+    return {ids[rows[row]]: original for row, original in copy_of.items()}
+
+
+@functools.cache
+def _band_ranges(threshold: float) -> tuple[tuple[int, int], ...]:
+    """Return the ``(start, end)`` MinHash ranges of the LSH bands datasketch picks for ``threshold``.
+
+    The band layout minimises the weighted sum of false positive and false negative rates;
+    candidates are checked against the estimated similarity afterwards, so the weights favour
+    false positives (few true copies missed). The layout is cached on disk: computing it
+    imports datasketch and scipy, which takes longer than a warm load of a small dump.
+    """
+    from importlib.metadata import version
+
+    weights = (0.1, 0.9)
+
+    def compute() -> tuple[tuple[int, int], ...]:
+        from datasketch import MinHashLSH
+
+        lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=weights)
+        return tuple((int(start), int(end)) for start, end in lsh.hashranges)
+
+    key = cache.hash_text(version("datasketch"), repr(threshold), str(NUM_PERM), repr(weights))
+    return cache.cached_result("minhash", key, compute)
+
+
+def _signatures(texts: list[str], show_progress: bool) -> list[bytes]:
+    """MinHash values of each text's shingles (empty for a text without words), cached by text.
+
+    The values are those of datasketch's ``MinHash(seed=1, scheme="affine32")`` updated with
+    the shingle hashes, computed here with numpy on whole arrays.
+    """
     codebook = _WordCodes()
 
     def compute(batch: list[str]) -> list[bytes]:
+        multipliers, increments = _permutations()
         values = []
         for text in tqdm(batch, desc="duplicates", unit="article", disable=not show_progress):
-            hashes = _shingle_hashes(text, codebook)
-            signature = MinHash(seed=1, hashfunc=int, permutations=permutations, scheme="affine32")
-            signature.update_batch(hashes.tolist())
-            values.append(signature.hashvalues.tobytes() if len(hashes) else b"")
+            hashes = _fmix32(_shingle_hashes(text, codebook).astype(np.uint32))
+            if not len(hashes):
+                values.append(b"")
+                continue
+            signature = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+            for start in range(0, len(hashes), _MINHASH_BLOCK):  # bounded memory on huge texts
+                permuted = np.multiply.outer(hashes[start : start + _MINHASH_BLOCK], multipliers)
+                permuted += increments  # uint32 arithmetic wraps modulo 2**32, as in datasketch
+                np.minimum(signature, permuted.min(axis=0), out=signature)
+            values.append(signature.tobytes())
         return values
 
     method = cache.hash_text(_WORD.pattern, str(SHINGLE_WORDS), str(NUM_PERM), "affine32")
     return cache.cached_map("minhash", [cache.hash_text(method, text) for text in texts], texts, compute)
+
+
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """Return the affine permutations ``(a, b)`` of datasketch's ``MinHash(seed=1)`` (affine32)."""
+    from datasketch import MinHash
+
+    multipliers, increments = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
+    return multipliers.astype(np.uint32), increments.astype(np.uint32)
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """Apply the MurmurHash3 32-bit finalizer, as datasketch does before its permutations."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 def _shingles(text: str) -> set[str]:
@@ -860,16 +978,16 @@ def _shingles(text: str) -> set[str]:
 
 
 class _WordCodes(dict):
-    """Stable 32-bit code per word, computed once per distinct word."""
+    """Stable 32-bit code per word (``str``, or ASCII ``bytes`` with the same code), computed once."""
 
-    def __missing__(self, word: str) -> int:
-        code = self[word] = zlib.crc32(word.encode("utf-8"))
+    def __missing__(self, word: str | bytes) -> int:
+        code = self[word] = zlib.crc32(word if isinstance(word, bytes) else word.encode("utf-8"))
         return code
 
 
 def _shingle_hashes(text: str, codebook: _WordCodes) -> np.ndarray:
     """Return the distinct 32-bit hashes of the word 5-shingles of ``text`` (vectorised, stable)."""
-    words = _WORD.findall(text.lower())
+    words = _words(text)
     codes = np.fromiter(map(codebook.__getitem__, words), dtype=np.uint64, count=len(words))
     width = min(SHINGLE_WORDS, len(codes))
     hashes = np.zeros(len(codes) - width + 1 if len(codes) else 0, dtype=np.uint64)
@@ -878,6 +996,30 @@ def _shingle_hashes(text: str, codebook: _WordCodes) -> np.ndarray:
             0xFFFFFFFF
         )
     return np.unique(hashes)
+
+
+def _words(text: str) -> list[str] | list[bytes]:
+    """Return the ``_WORD`` matches of the lower-cased text, as ASCII bytes when that is exact.
+
+    When every non-ASCII character of the text separates words (curly quotes, dashes), the
+    words are the ASCII letters, digits and underscores between separators, which bytes
+    methods find several times faster than the regular expression.
+    """
+    if all(map(_separates_words, set(_NON_ASCII.findall(text)))):
+        return text.encode("utf-8", "surrogatepass").translate(_ASCII_WORD_BYTES).split()
+    return _WORD.findall(text.lower())
+
+
+@functools.cache
+def _separates_words(char: str) -> bool:
+    return not _WORD.search(char.lower())
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Lower-cases ASCII word characters and turns every other byte into a space.
+_ASCII_WORD_BYTES = bytes(
+    ord(chr(code).lower()) if code < 128 and _WORD.fullmatch(chr(code)) else 32 for code in range(256)
+)
 
 
 # --- tables for the inspection notebook -------------------------------------------------------

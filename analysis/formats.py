@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import json
 import os
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
@@ -104,52 +106,90 @@ def find_files(root: Path) -> tuple[list[DumpFile], list[tuple[str, str]]]:
     files: list[DumpFile] = []
     skipped: list[tuple[str, str]] = []
 
-    def on_error(error: OSError) -> None:
-        skipped.append(
-            (_relative(Path(error.filename or root), root), f"cannot list folder: {_os_reason(error)}")
-        )
-
-    for folder, dirnames, filenames in os.walk(root, onerror=on_error):
-        base = Path(folder)
-        for name in sorted(dirnames):
-            if (base / name).is_symlink():
-                skipped.append((_relative(base / name, root), "symlinked folder not followed"))
-            elif name.startswith("."):
-                skipped.append((_relative(base / name, root), "hidden folder not read"))
-        dirnames[:] = sorted(
-            name for name in dirnames if not (base / name).is_symlink() and not name.startswith(".")
-        )
-        for name in sorted(filenames):
-            entry = base / name
-            rel = _relative(entry, root)
-            if not _is_utf8(rel):
-                skipped.append((rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), _BAD_NAME))
-                continue
-            if base == root and name.lower() in SIDECAR_NAMES:
-                continue
-            if name.startswith("."):
-                skipped.append((rel, "hidden file"))
-                continue
-            suffix = entry.suffix.lower()
-            if suffix not in SUPPORTED_SUFFIXES:
-                skipped.append((rel, f"unsupported file type {suffix or '(no extension)'!r}"))
-                continue
+    pending = [(os.fspath(root), "")]  # folders to list, next one last, in os.walk's top-down order
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=_entry_name)
+        except OSError as error:
+            skipped.append(
+                (_relative(Path(error.filename or root), root), f"cannot list folder: {_os_reason(error)}")
+            )
+            continue
+        is_folder = [_is_dir(entry) for entry in entries]
+        subfolders: list[tuple[str, str]] = []
+        for entry in (entry for entry, folder_entry in zip(entries, is_folder, strict=True) if folder_entry):
             if entry.is_symlink():
-                try:
-                    target = entry.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    skipped.append((rel, "broken or looping symlink"))
-                    continue
-                if not target.is_relative_to(root):
-                    skipped.append((rel, "symlink points outside the dump"))
-                    continue
-                entry = target
-            files.append(DumpFile(rel, entry))
+                skipped.append((prefix + entry.name, "symlinked folder not followed"))
+            elif entry.name.startswith("."):
+                skipped.append((prefix + entry.name, "hidden folder not read"))
+            else:
+                subfolders.append((entry.path, f"{prefix}{entry.name}/"))
+        for entry, folder_entry in zip(entries, is_folder, strict=True):
+            if not folder_entry:
+                _add_file(entry, prefix, root, files, skipped)
+        pending.extend(reversed(subfolders))
     files.sort(key=lambda item: item.source_file)
     return files, skipped
 
 
 _BAD_NAME = "file name is not valid UTF-8"
+
+
+def _add_file(
+    entry: os.DirEntry[str],
+    prefix: str,
+    root: Path,
+    files: list[DumpFile],
+    skipped: list[tuple[str, str]],
+) -> None:
+    """Add one listed file to ``files``, or the reason it cannot be used to ``skipped``."""
+    name = entry.name
+    rel = prefix + name
+    if not _is_utf8(rel):
+        skipped.append((rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), _BAD_NAME))
+        return
+    if not prefix and name.lower() in SIDECAR_NAMES:
+        return
+    if name.startswith("."):
+        skipped.append((rel, "hidden file"))
+        return
+    suffix = file_suffix(name).lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        skipped.append((rel, f"unsupported file type {suffix or '(no extension)'!r}"))
+        return
+    path = Path(entry.path)
+    if entry.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            skipped.append((rel, "broken or looping symlink"))
+            return
+        if not target.is_relative_to(root):
+            skipped.append((rel, "symlink points outside the dump"))
+            return
+        path = target
+    files.append(DumpFile(rel, path))
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Return whether ``os.walk`` would list the entry as a folder (symlinks followed)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def file_suffix(path: str) -> str:
+    """Return ``PurePosixPath(path).suffix`` without building a path object (none for ``.hidden``)."""
+    name = next((part for part in reversed(path.split("/")) if part not in {"", "."}), "")
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _is_utf8(name: str) -> bool:
@@ -169,12 +209,15 @@ def read_bytes(item: DumpFile) -> bytes:
     limit = MAX_RECORD_FILE_BYTES if item.path.suffix.lower() in RECORD_SUFFIXES else MAX_PAGE_BYTES
     try:
         stat = item.path.stat()
-        if not item.path.is_file():
+        if not S_ISREG(stat.st_mode):
             raise SkipFile("not a regular file")
         if stat.st_size > limit:
             raise SkipFile(f"file too large ({stat.st_size / 2**20:.1f} MB > {limit // 2**20} MB limit)")
-        with item.path.open("rb") as handle:
-            data = handle.read(limit + 1)
+        with open(item.path, "rb") as handle:
+            # A buffer of the file's size, not of the limit: allocating the limit per file is slow.
+            data = handle.read(stat.st_size + 1)
+            if len(data) > stat.st_size:  # the file grew after stat
+                data += handle.read(limit + 1 - len(data))
     except OSError as error:
         raise SkipFile(f"cannot read file: {_os_reason(error)}") from error
     if len(data) > limit:
@@ -250,11 +293,15 @@ def _sniff_utf16(data: bytes) -> str | None:
 
 
 def _looks_western(text: str) -> bool:
-    letters = [char for char in text if char.isalpha()]
-    if not letters:
-        return False
-    non_ascii = sum(1 for char in letters if not char.isascii())
-    return non_ascii / len(letters) < 0.1
+    """Return whether fewer than 10% of the letters of ``text`` are outside ASCII."""
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
+    non_ascii = sum(1 for char in _NON_ASCII.findall(text) if char.isalpha())
+    letters = ascii_letters + non_ascii
+    return bool(letters) and non_ascii / letters < 0.1
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NOT_ASCII_LETTERS = bytes(code for code in range(256) if not chr(code).isascii() or not chr(code).isalpha())
 
 
 def looks_like_html(text: str) -> bool:
@@ -285,28 +332,33 @@ def parse_date(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         parsed = value
     else:
-        text = str(value).strip()[:100]
-        if not re.search(r"\d", text):
-            return None
-        if _ISO_DATE.match(text):  # the common case, a hundred times faster than dateutil
-            try:
-                return parse_date(datetime.fromisoformat(text))
-            except ValueError:
-                pass
-        from dateutil import parser
-
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                first, second = (parser.parse(text, default=default) for default in _DATE_DEFAULTS)
-        except (ValueError, OverflowError, TypeError):
-            return None
-        if first != second or f"{first.year:04d}" not in text:
-            return None  # incomplete ("February 2023") or a year dateutil rewrote ("0001" -> 2001)
-        parsed = first
+        return _parse_date_text(str(value).strip()[:100])
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed if parsed >= _EARLIEST else None
+
+
+@functools.lru_cache(maxsize=2**16)
+def _parse_date_text(text: str) -> datetime | None:
+    """Parse a date string for ``parse_date``; cached, as datelines repeat across a dump."""
+    if not re.search(r"\d", text):
+        return None
+    if _ISO_DATE.match(text):  # the common case, a hundred times faster than dateutil
+        try:
+            return parse_date(datetime.fromisoformat(text))
+        except ValueError:
+            pass
+    from dateutil import parser
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            first, second = (parser.parse(text, default=default) for default in _DATE_DEFAULTS)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if first != second or f"{first.year:04d}" not in text:
+        return None  # incomplete ("February 2023") or a year dateutil rewrote ("0001" -> 2001)
+    return parse_date(first)
 
 
 def read_records(text: str, suffix: str) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
@@ -396,17 +448,23 @@ def _read_csv(text: str, *, delimiter: str | None) -> Iterator[tuple[int, dict[s
         raise SkipFile(f"malformed CSV ({_short(error)})") from error
 
 
-def pick_field(record: dict[str, Any], kind: str) -> tuple[str, Any]:
+def field_names(record: dict[str, Any]) -> dict[str, Any]:
+    """Return the keys of a record by their stripped, lower-case spelling (the last one wins)."""
+    return {str(key).strip().lower(): key for key in record}
+
+
+def pick_field(record: dict[str, Any], kind: str, *, names: dict[str, Any] | None = None) -> tuple[str, Any]:
     """Return ``(field name, value)`` of the first non-empty field of ``kind`` in a record.
 
     Args:
         record: One JSON object or CSV row.
         kind: A key of ``FIELD_ALIASES`` ("title", "text", "summary", "outlet", "domain", "date", "url").
+        names: ``field_names(record)``, when the caller picks several fields of one record.
 
     Returns:
         The field name as spelled in the record and its value; ``("", None)`` when absent.
     """
-    lowered = {str(key).strip().lower(): key for key in record}
+    lowered = field_names(record) if names is None else names
     for alias in FIELD_ALIASES[kind]:
         key = lowered.get(alias)
         if key is None:

@@ -5,7 +5,9 @@ import random
 import re
 import shutil
 import time
+import zlib
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -577,3 +579,79 @@ def test_sample_articles_is_balanced_and_order_free():
     assert corpus.sample_articles(articles, n=40) is articles
     counts = corpus.sample_articles(articles, n=20)["outlet"].fillna("(none)").value_counts()
     assert counts.to_dict() == {"Big": 10, "Small": 6, "(none)": 4}  # groups that run out drop out
+
+
+# --- duplicates: the numpy MinHash and band index give datasketch's answers ---------------------
+
+SIGNATURE_TEXTS = [
+    BODY,
+    "Plain ASCII words only, five or more of them in this line.",
+    "Caf\u00e9 na\u00efve \u201cquoted\u201d \u2013 dashes\u2019 and \u00c9COLE in capitals, then more words",
+    "The Kelvin sign \u212a lower-cases to an ASCII k, so the bytes path must not be used",
+    "x\u00b2 \u00bd \u0663 and digits of other scripts are word characters too",
+    "Two words",
+    "",
+    "!!! ??? \u2014",
+]
+
+
+def _datasketch_signature(text):
+    """The MinHash values of the original implementation: datasketch over distinct shingle hashes."""
+    from datasketch import MinHash
+
+    codes = [zlib.crc32(word.encode("utf-8")) for word in re.findall(r"\w+", text.lower())]
+    width = min(corpus.SHINGLE_WORDS, len(codes))
+    hashes = set()
+    for start in range(len(codes) - width + 1 if codes else 0):
+        value = 0
+        for code in codes[start : start + width]:
+            value = (value * 1_000_003 + code) & 0xFFFFFFFF
+        hashes.add(value)
+    sketch = MinHash(num_perm=corpus.NUM_PERM, seed=1, hashfunc=int, scheme="affine32")
+    sketch.update_batch(sorted(hashes))
+    return sketch.hashvalues.tobytes() if hashes else b""
+
+
+def test_words_match_the_word_pattern():
+    for text in SIGNATURE_TEXTS:
+        words = [word.decode() if isinstance(word, bytes) else word for word in corpus._words(text)]
+        assert words == corpus._WORD.findall(text.lower())
+
+
+def test_signatures_equal_datasketch_minhash():
+    assert corpus._signatures(SIGNATURE_TEXTS, False) == list(map(_datasketch_signature, SIGNATURE_TEXTS))
+
+
+def test_copies_match_datasketch_lsh():
+    from datasketch import LeanMinHash, MinHashLSH
+
+    generator = random.Random(0)
+    vocabulary = [f"word{index}" for index in range(300)]
+    texts = []
+    for _ in range(60):
+        words = generator.choices(vocabulary, k=120)
+        texts.append(" ".join(words))
+        for share in (0.02, 0.1, 0.2, 0.35):  # copies from near-verbatim to clearly edited
+            edited = [generator.choice(vocabulary) if generator.random() < share else w for w in words]
+            texts.append(" ".join(edited))
+    generator.shuffle(texts)
+    ids = [f"id{index:03d}" for index in range(len(texts))]
+    lsh = MinHashLSH(threshold=corpus.DUPLICATE_THRESHOLD, num_perm=corpus.NUM_PERM, weights=(0.1, 0.9))
+    originals, expected = {}, {}
+    for article_id, text in zip(ids, texts, strict=True):
+        signature = LeanMinHash(
+            seed=1, hashvalues=np.frombuffer(_datasketch_signature(text), np.uint32), scheme="affine32"
+        )
+        matches = sorted(
+            key
+            for key in lsh.query(signature)
+            if originals[key].jaccard(signature) >= corpus.DUPLICATE_THRESHOLD
+        )
+        if matches:
+            expected[article_id] = matches[0]
+        else:
+            lsh.insert(article_id, signature)
+            originals[article_id] = signature
+    found = corpus._find_copies(ids, corpus._signatures(texts, False), threshold=corpus.DUPLICATE_THRESHOLD)
+    assert 50 < len(expected) < 200
+    assert found == expected
