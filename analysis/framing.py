@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import logging
+import operator
 import pickle
 import re
 from collections import Counter, defaultdict
@@ -34,13 +36,14 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import sparse
 from tqdm import tqdm
 
 from analysis import paths
 from analysis.cache import cached_map, code_version, hash_text
 from analysis.corpus import UNKNOWN_OUTLET
+from analysis.nlp import PARALLEL_MIN_CHARS
 from analysis.text import split_sentences, stop_words
+from analysis.workers import count_processes, map_items
 
 UNKNOWN_GROUP = UNKNOWN_OUTLET  # group label for articles whose outlet (or other `by` value) is missing
 RELIABLE_COUNT = 5  # below this many uses a term's z-score is a lead to check, not a finding
@@ -53,8 +56,10 @@ Z_SIGNIFICANT = 1.96
 
 # Characters that end a phrase: n-grams never span them, so "Kabul. Pakistan" is no bigram.
 _BREAK_CHARS = r".,;:!?()\[\]{}\"“”«»…|–—"
-_BREAK = re.compile(rf"[{_BREAK_CHARS}]+|(?<!\w)['’‘]|['’‘](?!\w)")
-_TOKEN = re.compile(r"\w(?:[\w'’-]*\w)?")
+# A word (group 1: letters and digits, with inner hyphens or apostrophes: "cross-border", "don't")
+# or a break (group 1 empty). An apostrophe ends a phrase unless it stands between two letters,
+# and those the word takes, so any other ' or ’ is a break; ‘ is never part of a word.
+_WORD_OR_BREAK = re.compile(rf"(\w+(?:(?:-+|['’])\w+)*)|[{_BREAK_CHARS}'’]+|(?<!\w)‘|‘(?!\w)")
 _POSSESSIVE = re.compile(r"['’]s$")
 _SEPARATOR = rf"[^\w{_BREAK_CHARS}]+"
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
@@ -113,51 +118,48 @@ def distinctive_terms(
     articles = _distinct(articles)
     if articles.empty:
         return pd.DataFrame(columns=columns)
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    vectorizer = CountVectorizer(analyzer=_ngram_analyzer(tuple(ngram_range)), dtype=np.int64)
-    try:
-        matrix = vectorizer.fit_transform(articles["text"].astype(str)).tocsr()
-    except ValueError:  # no term survived the stop-word filter
-        return pd.DataFrame(columns=columns)
-    terms = vectorizer.get_feature_names_out()
-    totals = np.asarray(matrix.sum(axis=0)).ravel()
-    keep = np.flatnonzero(totals >= min_count)
-    matrix, terms, totals = matrix[:, keep], terms[keep], totals[keep]
-
     groups = _group_labels(articles, by)
     names, codes = np.unique(groups.to_numpy(dtype=object), return_inverse=True)
-    indicator = sparse.csr_matrix(
-        (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(names), len(codes))
+    terms, row, col, count, n_articles = _count_terms(
+        articles["text"].fillna("").astype(str), codes, tuple(ngram_range)
     )
-    counts = (indicator @ matrix).tocoo()
-    used = (indicator @ (matrix > 0).astype(np.int64)).tocsr()
+    if not len(terms):  # no term survived the stop-word filter
+        return pd.DataFrame(columns=columns)
+    totals = np.bincount(col, weights=count, minlength=len(terms)).astype(np.int64)
+    keep = totals >= min_count
+    used = keep[col]
+    renumber = np.cumsum(keep) - 1  # position of each kept term among the kept terms
+    row, col, count, n_articles = row[used], renumber[col[used]], count[used], n_articles[used]
+    terms, totals = terms[keep], totals[keep]
 
-    background = _prior_counts(prior, terms, vectorizer.build_analyzer()) if prior is not None else 0.0
+    background = (
+        _prior_counts(prior, terms, _ngram_analyzer(tuple(ngram_range))) if prior is not None else 0.0
+    )
     pooled = totals + background
     n_all = totals.sum()
     prior_size = prior_weight * n_all
     alpha = prior_size * pooled / pooled.sum()
-    y_i = counts.data.astype(float)
-    y_j = totals[counts.col] - y_i
-    n_i = np.asarray(counts.tocsr().sum(axis=1)).ravel()[counts.row]
-    a = alpha[counts.col]
+    y_i = count.astype(float)
+    y_j = totals[col] - y_i
+    n_i = np.bincount(row, weights=y_i, minlength=len(names))[row]
+    a = alpha[col]
     log_odds_i = np.log(y_i + a) - np.log(n_i + prior_size - y_i - a)
     log_odds_j = np.log(y_j + a) - np.log(n_all - n_i + prior_size - y_j - a)
     z = (log_odds_i - log_odds_j) / np.sqrt(1.0 / (y_i + a) + 1.0 / (y_j + a))
 
+    # terms are sorted, so ordering by column index orders by term
+    order = np.lexsort((col, -z, row))
     table = pd.DataFrame(
         {
-            "group": names[counts.row].astype(str),
-            "term": terms[counts.col].astype(str),
-            "z": z,
-            "count": counts.data.astype(np.int64),
-            "count_rest": y_j.astype(np.int64),
-            "n_articles": np.asarray(used[counts.row, counts.col]).ravel().astype(np.int64),
+            "group": names[row[order]],
+            "term": terms[col[order]],
+            "z": z[order],
+            "count": count[order],
+            "count_rest": y_j[order].astype(np.int64),
+            "n_articles": n_articles[order],
         }
     )
     table["reliable"] = table["count"] >= reliable_count
-    table = table.sort_values(["group", "z", "term"], ascending=[True, False, True], ignore_index=True)
     if top is not None:
         table = table.groupby("group", sort=False).head(top).reset_index(drop=True)
     return table[columns]
@@ -206,19 +208,77 @@ def keyword_in_context(
     return table.sort_values(["term", by, "article_id", "start"], ignore_index=True)
 
 
+def _count_terms(
+    texts: pd.Series, groups: np.ndarray, ngram_range: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Count the n-grams of every group: uses, and articles that use them.
+
+    Args:
+        texts: Article texts.
+        groups: Group number of each text.
+        ngram_range: Smallest and largest n-gram length.
+
+    Returns:
+        The sorted terms, then one entry per group and term it uses: group number, position in
+        the sorted terms, uses, articles that use it.
+    """
+    analyze = _ngram_analyzer(ngram_range)
+    rows, found, uses, articles = [], [], [], []
+    # One group at a time: counting into dozens of large tables at once is several times slower.
+    by_group = np.argsort(groups, kind="stable")
+    pairs = zip(groups[by_group].tolist(), texts.iloc[by_group], strict=True)
+    for group, members in itertools.groupby(pairs, key=operator.itemgetter(0)):
+        in_group: Counter[str] = Counter()
+        articles_in_group: Counter[str] = Counter()
+        for _, text in members:
+            grams = analyze(text)
+            in_group.update(grams)
+            articles_in_group.update(set(grams))
+        rows.append(np.full(len(in_group), group, dtype=np.intp))
+        found += in_group
+        uses.append(np.fromiter(in_group.values(), np.int64, len(in_group)))
+        articles.append(np.fromiter(map(articles_in_group.__getitem__, in_group), np.int64, len(in_group)))
+    code, terms = pd.factorize(np.array(found, dtype=object))
+    order = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.intp)
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    return terms[order], np.concatenate(rows), position[code], np.concatenate(uses), np.concatenate(articles)
+
+
 def _ngram_analyzer(ngram_range: tuple[int, int]):
+    """Return a function that lists the n-grams of a text (see ``distinctive_terms``), in no set order.
+
+    White space separates words but never ends a phrase, so the text is split at white space
+    and each chunk ("kabul", "kabul.", "taliban's") is cut into words and breaks only the first
+    time it is seen: a large dump repeats the same chunks millions of times.
+    """
     low, high = ngram_range
     stop = stop_words()
 
+    @functools.cache
+    def words_of(chunk: str) -> tuple[str | None, ...]:
+        """The chunk's words in order, ``None`` for a removed word or a break."""
+        words = []
+        for token in _WORD_OR_BREAK.findall(chunk):  # "" for a break
+            word = _POSSESSIVE.sub("", token)
+            keep = len(word) > 1 and word not in stop and not word.replace("-", "").isdigit()
+            words.append(word if keep else None)
+        return tuple(words)
+
     def analyze(text: str) -> list[str]:
+        words = list(itertools.chain.from_iterable(map(words_of, text.lower().split())))
         grams: list[str] = []
-        for chunk in _BREAK.split(text.lower()):
-            tokens = [_POSSESSIVE.sub("", token) for token in _TOKEN.findall(chunk)]
-            keep = [len(t) > 1 and t not in stop and not t.replace("-", "").isdigit() for t in tokens]
-            for n in range(low, high + 1):
-                for start in range(len(tokens) - n + 1):
-                    if all(keep[start : start + n]):
-                        grams.append(" ".join(tokens[start : start + n]))
+        for n in range(low, high + 1):
+            if n == 1:
+                grams += filter(None, words)
+            elif n == 2:
+                grams += [
+                    f"{first} {second}" for first, second in itertools.pairwise(words) if first and second
+                ]
+            else:
+                grams += [
+                    " ".join(gram) for gram in zip(*(words[i:] for i in range(n)), strict=False) if all(gram)
+                ]
         return grams
 
     return analyze
@@ -530,8 +590,15 @@ def _scan_articles(
     texts = articles["text"].fillna("").astype(str).tolist()
 
     def scan(batch: list[str]) -> list[bytes]:
-        batch = tqdm(batch, desc="frame lexicon", unit="article", disable=not show_progress)
-        return [pickle.dumps(_scan_text(text, automaton), protocol=pickle.HIGHEST_PROTOCOL) for text in batch]
+        processes = count_processes(sum(map(len, batch)), min_chars=PARALLEL_MIN_CHARS)
+        return map_items(
+            _scan_to_bytes,
+            batch,
+            shared={"automaton": automaton},
+            processes=processes,
+            desc="frame lexicon",
+            show_progress=show_progress,
+        )
 
     scanned = cached_map("frame_lexicon", [hash_text(lexicon, text) for text in texts], texts, scan)
     columns: dict[str, list] = {"article_id": [], "outlet": [], "start": [], "end": [], "sentence": []}
@@ -548,6 +615,10 @@ def _scan_articles(
     sentences = pd.DataFrame(columns)
     sentences[["start", "end"]] = sentences[["start", "end"]].astype(np.int64)
     return sentences, cells
+
+
+def _scan_to_bytes(text: str, *, automaton) -> bytes:
+    return pickle.dumps(_scan_text(text, automaton), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _scan_text(text: str, automaton) -> tuple[list, list[str], dict[tuple[int, int], tuple[int, str]]]:

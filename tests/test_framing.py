@@ -86,6 +86,15 @@ def test_terms_skip_stop_words_duplicates_and_phrase_breaks():
     assert (terms["reliable"] == (terms["count"] >= framing.RELIABLE_COUNT)).all()
 
 
+def test_words_apostrophes_and_breaks():
+    analyze = framing._ngram_analyzer((1, 2))
+    text = "Kabul’s cross-border trade. Don't 'quote' rock'-n roll north‘south’ long- awaited 2023 U.S. 12-13"
+    assert sorted(analyze(text)) == [
+        "awaited", "cross-border", "cross-border trade", "don't", "kabul", "kabul cross-border", "long",
+        "long awaited", "north", "north south", "quote", "rock", "roll", "roll north", "south", "trade",
+    ]  # fmt: skip
+
+
 def test_background_prior_counts_like_its_term_counts():
     articles = make_articles(REGIME_DUMP)
     plain = framing.distinctive_terms(articles)
