@@ -31,7 +31,7 @@ import pandas as pd
 import yaml
 from tqdm import tqdm
 
-from analysis import cache, formats, paths
+from analysis import cache, formats, paths, workers
 
 COLUMNS = [
     "article_id",
@@ -59,6 +59,7 @@ MAX_TITLE_WORDS = 30
 _STRING_COLUMNS = tuple(column for column in COLUMNS if column not in {"published", "boilerplate", "n_words"})
 _CACHE_NAMESPACE = "corpus_files"
 _FILES_PER_BATCH = 2000  # files per cache transaction: fewer commits, a small loss on a crash
+_PARALLEL_MIN_BYTES = 1_000_000  # uncached files parsed in worker processes from this much content
 _MINHASH_BLOCK = 2**15  # shingles permuted at once: 16 MB of 32-bit values
 _BULLET = re.compile(r"^[•·▪▫◦‣►▸●○■□\-*–—]\s+")
 _SENTENCE_END = re.compile(r"[.,;:]['\"’”)]*$")
@@ -334,14 +335,21 @@ def _parse_batch(batch: list[formats.DumpFile], patterns: _Patterns) -> Iterator
         items.append((item.source_file, data))
 
     def compute(missing: list[tuple[str, bytes]]) -> list[bytes]:
-        # Pickle, not JSON: several times faster to load, and the cache is trusted like the code.
-        return [
-            pickle.dumps(_parse_safely(name, data, patterns), protocol=pickle.HIGHEST_PROTOCOL)
-            for name, data in missing
-        ]
+        processes = workers.count_processes(
+            sum(len(data) for _, data in missing), min_chars=_PARALLEL_MIN_BYTES
+        )
+        return workers.map_items(
+            _parse_to_bytes, missing, shared={"patterns": patterns}, processes=processes, desc="parse files"
+        )
 
     for value in cache.cached_map(_CACHE_NAMESPACE, keys, items, compute):
         yield pickle.loads(value)
+
+
+def _parse_to_bytes(item: tuple[str, bytes], *, patterns: _Patterns) -> bytes:
+    """Parse one ``(source file, content)`` into its cache value."""
+    # Pickle, not JSON: several times faster to load, and the cache is trusted like the code.
+    return pickle.dumps(_parse_safely(*item, patterns), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _parse_safely(source_file: str, data: bytes, patterns: _Patterns) -> dict[str, Any]:
