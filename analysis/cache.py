@@ -63,7 +63,16 @@ def code_version() -> str:
         if path.is_file() and path.suffix in {".py", ".yaml", ".txt"} and "__pycache__" not in path.parts
     )
     sources = (f"{path.relative_to(paths.PACKAGE_DIR)}\n{path.read_text('utf-8')}" for path in files)
-    installed = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions())
+    # The project's own metadata is left out (its files are hashed above): Python also finds an
+    # ``analysis.egg-info`` through the working directory, so a notebook kernel started in
+    # ``notebooks/`` listed it once less than the report process and missed every cached result.
+    installed = sorted(
+        {
+            f"{dist.metadata['Name']}=={dist.version}"
+            for dist in metadata.distributions()
+            if dist.metadata["Name"] != paths.PACKAGE_DIR.name
+        }
+    )
     return hash_text(*sources, *installed)
 
 

@@ -16,9 +16,11 @@ import ast
 import datetime as dt
 import html
 import logging
+import multiprocessing
 import os
 import re
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -170,11 +172,22 @@ def execute_notebook(source: Path, target: Path, *, params: dict, show_progress:
 def write_result_tables(
     dump_dir: Path, out_dir: Path, *, engine: str, scheduler: str | None, seed: int, show_progress: bool
 ) -> list[TableFiles]:
-    """Compute the dump's result tables and write them under ``out_dir/tables``.
+    """Compute the dump's result tables and write them under ``out_dir/tables``, in a child process.
+
+    The child gives the tables' memory (gigabytes on a large dump) back to the system before the
+    notebooks start their own kernels.
 
     Returns:
         One entry per table, in ``pipeline.TABLE_KEYS`` order.
     """
+    options = {"engine": engine, "scheduler": scheduler, "seed": seed, "show_progress": show_progress}
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+        return child.submit(_compute_and_write_tables, dump_dir, out_dir, **options).result()
+
+
+def _compute_and_write_tables(
+    dump_dir: Path, out_dir: Path, *, engine: str, scheduler: str | None, seed: int, show_progress: bool
+) -> list[TableFiles]:
     tables = pipeline.compute_tables(
         dump_dir, engine=engine, scheduler=scheduler, seed=seed, show_progress=show_progress
     )

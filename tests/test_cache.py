@@ -42,6 +42,16 @@ def test_cached_result_computes_once_and_returns_unpicklable_results_unstored():
     assert len(code_version()) == 64
 
 
+def test_code_version_does_not_depend_on_where_python_finds_the_project(tmp_path, monkeypatch):
+    """A notebook kernel in ``notebooks/`` and the report process must share cached results."""
+    before = code_version.__wrapped__()
+    metadata = tmp_path / "analysis-0.0.dist-info"
+    metadata.mkdir()
+    (metadata / "METADATA").write_text("Metadata-Version: 2.1\nName: analysis\nVersion: 0.0\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert code_version.__wrapped__() == before
+
+
 def _write_and_read(barrier, worker):
     barrier.wait()
     for number in range(400):
