@@ -188,11 +188,13 @@ def write_result_tables(
 def _compute_and_write_tables(
     dump_dir: Path, out_dir: Path, *, engine: str, scheduler: str | None, seed: int, show_progress: bool
 ) -> list[TableFiles]:
-    tables = pipeline.compute_tables(
-        dump_dir, engine=engine, scheduler=scheduler, seed=seed, show_progress=show_progress
-    )
-    folder = out_dir / "tables"
-    written = pipeline.write_tables(tables, folder, engine=engine)
+    try:
+        tables = pipeline.compute_tables(
+            dump_dir, engine=engine, scheduler=scheduler, seed=seed, show_progress=show_progress
+        )
+        written = pipeline.write_tables(tables, out_dir / "tables", engine=engine)
+    finally:
+        _stop_joblib_workers()
     return [
         TableFiles(
             name,
@@ -201,6 +203,17 @@ def _compute_and_write_tables(
         )
         for name, table in tables.items()
     ]
+
+
+def _stop_joblib_workers() -> None:
+    """Shut down joblib's reusable worker pool, if topic fitting started it (UMAP, HDBSCAN).
+
+    A child process waits for its own children before it exits, and these workers only stop
+    at interpreter exit, which a child process never reaches: without this the report hangs.
+    """
+    loky = sys.modules.get("joblib.externals.loky")
+    if loky is not None:
+        loky.get_reusable_executor().shutdown(wait=True)
 
 
 def _table_items(tables: list[TableFiles] | None, error: str | None) -> str:

@@ -1,5 +1,8 @@
 """The report runner: papermill parameters, offline HTML, escaped index page."""
 
+import multiprocessing
+import time
+
 import nbformat
 import pytest
 
@@ -68,3 +71,22 @@ def test_failed_notebook_is_reported_not_fatal(tmp_path):
     )
     assert pages[0].error == "RuntimeError: boom"
     assert (tmp_path / "out" / "00-tiny.html").exists()
+
+
+def test_a_child_process_that_started_joblib_workers_exits():
+    """The result tables run in a child process; joblib's workers (topics) must not keep it alive."""
+    process = multiprocessing.get_context("spawn").Process(target=_use_joblib_workers)
+    process.start()
+    process.join(timeout=120)
+    alive = process.is_alive()
+    if alive:
+        process.kill()
+    assert not alive and process.exitcode == 0
+
+
+def _use_joblib_workers():
+    from joblib import Parallel, delayed
+
+    assert Parallel(n_jobs=2, backend="loky")(delayed(abs)(-number) for number in range(4)) == [0, 1, 2, 3]
+    time.sleep(2)  # let the workers finish starting
+    report._stop_joblib_workers()
