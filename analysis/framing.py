@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -41,9 +41,12 @@ from tqdm import tqdm
 from analysis import paths
 from analysis.cache import cached_map, code_version, hash_text
 from analysis.corpus import UNKNOWN_OUTLET
-from analysis.nlp import PARALLEL_MIN_CHARS
+from analysis.nlp import PARALLEL_MIN_CHARS, parse_texts
 from analysis.text import split_sentences, stop_words
 from analysis.workers import count_processes, map_items
+
+if TYPE_CHECKING:
+    from analysis.actors import NamedMention
 
 UNKNOWN_GROUP = UNKNOWN_OUTLET  # group label for articles whose outlet (or other `by` value) is missing
 RELIABLE_COUNT = 5  # below this many uses a term's z-score is a lead to check, not a finding
@@ -831,22 +834,14 @@ def _read_labels(
     articles: pd.DataFrame, mentions: pd.DataFrame, config: dict, *, show_progress: bool
 ) -> list[dict]:
     """One row per label found in ``articles`` (parsed with spaCy), linked noun phrases resolved."""
-    from analysis.nlp import parse_texts
+    from analysis.actors import group_mentions
 
     if articles.empty:
         return []
     outlets = _group_labels(articles, "outlet")
     docs = parse_texts(articles["text"].astype(str).tolist(), show_progress=show_progress)
-    # Plain tuples of the read articles' mentions: one small frame per article made the grouping
-    # and every lookup cost milliseconds (minutes over a 1,000-article sample of a large dump).
     ordered = mentions.loc[mentions["article_id"].isin(set(articles["article_id"]))]
-    ordered = ordered.sort_values(["article_id", "start", "end"])
-    by_article: dict[str, list[_NamedSpan]] = defaultdict(list)
-    columns = ("article_id", "start", "end", "actor", "type")
-    for article_id, start, end, actor, kind in zip(
-        *(ordered[column].tolist() for column in columns), strict=True
-    ):
-        by_article[article_id].append(_NamedSpan(int(start), int(end), str(actor), kind))
+    by_article = group_mentions(ordered.sort_values(["article_id", "start", "end"]))
     rows, pending = [], []
     for article_id, outlet, doc in zip(articles["article_id"], outlets, docs, strict=True):
         labels, unnamed = _labels_in_doc(doc, by_article[article_id], config)
@@ -882,14 +877,9 @@ def compare_labels(labels: pd.DataFrame, *, min_outlets: int = 2, per_cell: int 
     return wide.loc[keep.index].rename_axis(columns=None)
 
 
-class _NamedSpan(NamedTuple):
-    start: int
-    end: int
-    actor: str
-    type: str
-
-
-def _labels_in_doc(doc, mentions: list[_NamedSpan], config: dict) -> tuple[list[dict], list[_UnnamedPhrase]]:
+def _labels_in_doc(
+    doc, mentions: list[NamedMention], config: dict
+) -> tuple[list[dict], list[_UnnamedPhrase]]:
     """Labels attached to a name in one parsed article, and the unnamed phrases still to link."""
     heads = config["heads"]
     owner: dict[int, int] = {}  # token index -> mention row
