@@ -205,7 +205,10 @@ def find_attributions_by_rule(
             by_sentence[sentences[at]].append(match)
     found: dict[tuple[int, int], Attribution] = {}
     for sentence, cues in by_sentence.items():
-        tokens = [_Token(*match.span(), match.group()) for match in _TOKEN.finditer(text, *sentence)]
+        tokens = [
+            _Token(*match.span(), match.group(), match.group().lower())
+            for match in _TOKEN.finditer(text, *sentence)
+        ]
         position = {token.start: index for index, token in enumerate(tokens)}
         for match in cues:
             if match.start() not in position:
@@ -313,14 +316,14 @@ class _Token(NamedTuple):
     start: int
     end: int
     text: str
+    lower: str  # ``text`` in lower case, compared against the word classes
 
 
-# A word (with inner apostrophes, dots, hyphens: "Pakistan’s", "U.S", "Bhutto-Zardari") or one mark.
 _LETTERS = re.compile(r"[A-Za-z]+")
+# A word (with inner apostrophes, dots, hyphens: "Pakistan’s", "U.S", "Bhutto-Zardari") or one mark.
 _TOKEN = re.compile(r"\w+(?:['\u2019.&-]\w+)*|[^\w\s]")
 _PHRASE_MARKS = "()"  # an acronym in brackets stays inside its phrase: "Public Relations (ISPR)"
 _BEFORE_INVERSION = ",\u201d\u2019\"'\u2014\u2013-:"
-_RELATIVE = ("who", "which", "whose", "whom")
 _PHRASE_WORDS = 8  # a subject phrase longer than this is more likely a clause
 
 
@@ -349,7 +352,7 @@ def _rule_attribution(text, tokens, index, match, sentence, quotes, rules) -> At
         name = "according to"
     else:
         speaker = _verb_subject(tokens, index, rules)
-        name = cue
+        name = cue  # cue verb forms are matched in lower case
     if speaker is None:
         return None
     first, final, head = speaker
@@ -373,16 +376,16 @@ def _rule_attribution(text, tokens, index, match, sentence, quotes, rules) -> At
             return None
         direct = any(start < content[1] and content[0] < end for start, end in quotes)
     phrase_start = first
-    while phrase_start < head and tokens[phrase_start].text.lower() in rules.determiners:
+    while phrase_start < head and tokens[phrase_start].lower in rules.determiners:
         phrase_start += 1
     return Attribution(
-        cue=name.lower(),
+        cue=name,
         cue_start=match.start(),
         speaker_start=speaker_span[0],
         speaker_end=speaker_span[1],
         head_start=tokens[head].start,
         head_end=tokens[head].end,
-        head_lemma=tokens[head].text.lower(),
+        head_lemma=tokens[head].lower,
         phrase=text[tokens[phrase_start].start : tokens[head].end],
         content_start=content[0],
         content_end=content[1],
@@ -393,7 +396,7 @@ def _rule_attribution(text, tokens, index, match, sentence, quotes, rules) -> At
 def _verb_subject(tokens, index: int, rules: AttributionRules) -> tuple[int, int, int] | None:
     """Return ``(first, last, head)`` token indices of the speaker of the cue verb at ``index``."""
     cue = tokens[index].text
-    before = tokens[index - 1].text.lower() if index else ""
+    before = tokens[index - 1].lower if index else ""
     if before in rules.determiners:  # "the state", "his claim"
         return None
     if cue.endswith("ing"):  # only "quoted X as saying"; other participles repeat a speaker
@@ -415,9 +418,9 @@ def _verb_subject(tokens, index: int, rules: AttributionRules) -> tuple[int, int
     if before in rules.passive_auxiliaries:
         return None
     end = index - 1
-    while end >= 0 and tokens[end].text.lower() in rules.auxiliaries:
+    while end >= 0 and tokens[end].lower in rules.auxiliaries:
         end -= 1
-    if end >= 0 and tokens[end].text.lower() == "to":  # an infinitive: "urged Kabul to once again say"
+    if end >= 0 and tokens[end].lower == "to":  # an infinitive: "urged Kabul to once again say"
         return None
     if end < 0 or tokens[end].text in _BEFORE_INVERSION:
         inverted = _right_phrase(tokens, index + 1, rules, strict=True)
@@ -435,18 +438,18 @@ def _left_phrase(tokens, end: int, rules: AttributionRules) -> tuple[int, int, i
     """Return the phrase ending at ``tokens[end]``, read back to a clause word or mark."""
     if end < 0 or not _in_phrase(tokens[end], rules):
         return None
-    if tokens[end].text.lower() in rules.pronouns:
+    if tokens[end].lower in rules.pronouns:
         return end, end, end
     start = end
     while (
         start > 0
         and end - start + 1 < _PHRASE_WORDS
         and _in_phrase(tokens[start - 1], rules)
-        and tokens[start - 1].text.lower() not in rules.pronouns
+        and tokens[start - 1].lower not in rules.pronouns
     ):
         start -= 1
-    if tokens[start].text.lower() in rules.prepositions:  # "On Monday the minister said"
-        determiners = [at for at in range(start + 1, end + 1) if tokens[at].text.lower() in rules.determiners]
+    if tokens[start].lower in rules.prepositions:  # "On Monday the minister said"
+        determiners = [at for at in range(start + 1, end + 1) if tokens[at].lower in rules.determiners]
         start = determiners[-1] if determiners else min(start + 2, end)
     return _phrase(tokens, start, end, rules)
 
@@ -461,8 +464,7 @@ def _right_phrase(tokens, start: int, rules: AttributionRules, *, strict: bool =
         end += 1
     if end == start or tokens[start].text in _PHRASE_MARKS:
         return None
-    opener = tokens[start].text
-    lowered = opener.lower()
+    opener, lowered = tokens[start].text, tokens[start].lower
     if strict and not (
         opener[0].isupper()
         or lowered in rules.determiners
@@ -480,23 +482,21 @@ def _phrase(tokens, start: int, end: int, rules: AttributionRules) -> tuple[int,
 
     A trailing lower-case modifier gives way to a source word before it ("sources familiar").
     """
-    stop = next(
-        (at for at in range(start + 1, end + 1) if tokens[at].text.lower() in rules.prepositions), end + 1
-    )
+    stop = next((at for at in range(start + 1, end + 1) if tokens[at].lower in rules.prepositions), end + 1)
     words = [at for at in range(start, stop) if tokens[at].text not in _PHRASE_MARKS]
     if not words:
         return None
-    last = tokens[words[-1]].text
-    if last[0].isupper() or last.lower() in rules.head_words:
+    last = tokens[words[-1]]
+    if last.text[0].isupper() or last.lower in rules.head_words:
         return start, end, words[-1]
-    known = [at for at in words if tokens[at].text.lower() in rules.head_words]
+    known = [at for at in words if tokens[at].lower in rules.head_words]
     return start, end, (known or words)[-1]
 
 
 def _in_phrase(token: _Token, rules: AttributionRules) -> bool:
     if token.text in _PHRASE_MARKS:
         return True
-    if not (token.text[0].isalnum() or token.text[0] == "_") or token.text.lower() in rules.clause_words:
+    if not (token.text[0].isalnum() or token.text[0] == "_") or token.lower in rules.clause_words:
         return False
     return token.text not in rules.cue_words  # another cue verb ends the phrase
 
@@ -508,17 +508,17 @@ def _skip_listener(tokens, after: int, cue: str, rules: AttributionRules) -> int
     "told", "urged" … ("told reporters …", "told Arab News …").
     """
     for at in range(after, min(len(tokens), after + _PHRASE_WORDS)):
-        if tokens[at].text.lower() == "that":
+        if tokens[at].lower == "that":
             return at
         if not _in_phrase(tokens[at], rules):
             break
-    if cue.lower() not in rules.listener_forms or after >= len(tokens):
+    if cue not in rules.listener_forms or after >= len(tokens):
         return after
     if tokens[after].text[0].isupper():
         while after < len(tokens) and tokens[after].text[:1].isupper():
             after += 1
         return after
-    return after + (2 if tokens[after].text.lower() in rules.determiners else 1)
+    return after + (2 if tokens[after].lower in rules.determiners else 1)
 
 
 def _starts_clause(tokens, at: int, rules: AttributionRules) -> bool:
@@ -527,12 +527,11 @@ def _starts_clause(tokens, at: int, rules: AttributionRules) -> bool:
     It opens with "that", a determiner, a capital, a number or a subject pronoun, or with a
     plain word whose verb follows within two words ("said talks would resume").
     """
-    if at < len(tokens) and tokens[at].text.lower() == "that":
+    if at < len(tokens) and tokens[at].lower == "that":
         return True
     if at >= len(tokens) or not _in_phrase(tokens[at], rules) or tokens[at].text in _PHRASE_MARKS:
         return False
-    word = tokens[at].text
-    lowered = word.lower()
+    word, lowered = tokens[at].text, tokens[at].lower
     if lowered in rules.prepositions:
         return False
     if (
@@ -542,7 +541,7 @@ def _starts_clause(tokens, at: int, rules: AttributionRules) -> bool:
         or lowered in rules.clause_openers
     ):
         return True
-    following = (token.text.lower() for token in tokens[at + 1 : at + 3])
+    following = (token.lower for token in tokens[at + 1 : at + 3])
     return any(
         next_word in rules.auxiliaries or next_word in rules.passive_auxiliaries for next_word in following
     )
