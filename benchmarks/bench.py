@@ -402,7 +402,7 @@ def _detail(row: Row) -> str:
         "embed": ("unit", "units", "embedder", "units_per_s"),
         "topics": ("unit", "units", "embedder", "topics", "outlier_share", "clustering"),
         "baseline": ("units", "topics", "outlier_share"),
-        "actors": ("method", "words_per_s", "mentions_seconds", "quotes_seconds", "mentions", "quotes"),
+        "actors": ("method", "words_per_s", "mentions", "quotes"),
         "actors_full": ("words_per_s", "mentions", "quotes"),
         "actors_fast": ("words_per_s", "mentions", "quotes", "mentions_f1", "quotes_f1"),
         "frames": ("sentences", "embedded_sentences", "generic_seconds", "policy_seconds"),
